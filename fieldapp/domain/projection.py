@@ -1,0 +1,214 @@
+"""The current state of a case, folded from its events (pure).
+
+The same set of events gives the same state whatever order they arrive in and
+however often each arrives: events are de-duplicated by id and folded in
+`Event.sort_key` order (device time, then id), and every rule below is written
+so that a later-arriving event cannot be lost.
+
+Fixed rules where people disagree (documented in docs/projection.md):
+- a case is **voided** as soon as any void event exists;
+- it is **rectified** from the earliest passing re-check; a re-check that falls
+  short before that leaves it open (marked `falls_short`);
+- the effective deadline is that of the latest deadline change (by sort key);
+- a recurrence link's state is that of its latest proposal/confirmation/rejection;
+- two registrations of one case keep the earliest and flag the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from fieldapp.domain import deadlines
+from fieldapp.domain.events import (
+    CaseExempted,
+    CaseRechecked,
+    CaseRegistered,
+    CaseSighted,
+    CaseVerified,
+    CaseVoided,
+    DeadlineChanged,
+    Event,
+    PhotoAdded,
+    RecurrenceConfirmed,
+    RecurrenceProposed,
+    RecurrenceRejected,
+)
+from fieldapp.domain.geo import Position
+
+OPEN = "open"
+RECTIFIED = "rectified"
+VOIDED = "voided"
+
+# What a user sees: lifecycle plus urgency (for open cases) or timeliness.
+STATUS_OPEN = "open"
+STATUS_DUE_SOON = "due_soon"
+STATUS_DUE_TODAY = "due_today"
+STATUS_OVERDUE = "overdue"
+STATUS_RECTIFIED_ON_TIME = "rectified_on_time"
+STATUS_RECTIFIED_LATE = "rectified_late"
+STATUS_VOIDED = "voided"
+STATUSES = (
+    STATUS_OVERDUE,
+    STATUS_DUE_TODAY,
+    STATUS_DUE_SOON,
+    STATUS_OPEN,
+    STATUS_RECTIFIED_ON_TIME,
+    STATUS_RECTIFIED_LATE,
+    STATUS_VOIDED,
+)
+
+RECURRENCE_PROPOSED = "proposed"
+RECURRENCE_CONFIRMED = "confirmed"
+RECURRENCE_REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event_id: str
+    type: str
+    at: datetime
+    actor: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class CaseState:
+    case_id: str
+    community: str
+    category: str
+    source: str
+    note: str
+    place: str
+    position: Position | None
+    found_at: datetime
+    registered_by: str
+    device: str
+    unannounced: bool
+    original_deadline: date
+    deadline: date
+    lifecycle: str = OPEN
+    rectified_at: datetime | None = None
+    on_time: bool | None = None
+    falls_short: bool = False
+    verified: bool = False
+    exempted: bool = False
+    exempt_reason: str = ""
+    void_reason: str = ""
+    before_photos: tuple[str, ...] = ()
+    after_photos: tuple[str, ...] = ()
+    sightings: int = 0
+    recurrences: tuple[tuple[str, str], ...] = ()  # (earlier case id, proposed/confirmed/rejected)
+    flags: tuple[str, ...] = ()
+    history: tuple[HistoryEntry, ...] = field(default=(), repr=False)
+
+    def status(self, now: datetime, tz: ZoneInfo, due_soon_days: int = 3) -> str:
+        if self.lifecycle == VOIDED:
+            return STATUS_VOIDED
+        if self.lifecycle == RECTIFIED:
+            return STATUS_RECTIFIED_ON_TIME if self.on_time else STATUS_RECTIFIED_LATE
+        return {
+            deadlines.OVERDUE: STATUS_OVERDUE,
+            deadlines.DUE_TODAY: STATUS_DUE_TODAY,
+            deadlines.DUE_SOON: STATUS_DUE_SOON,
+            deadlines.LATER: STATUS_OPEN,
+        }[deadlines.urgency(self.deadline, now, tz, due_soon_days)]
+
+    @property
+    def confirmed_recurrence_of(self) -> tuple[str, ...]:
+        return tuple(e for e, state in self.recurrences if state == RECURRENCE_CONFIRMED)
+
+
+def _add_unique(items: tuple[str, ...], *new: str) -> tuple[str, ...]:
+    return items + tuple(n for n in new if n not in items)
+
+
+def _flag(state: CaseState, flag: str) -> CaseState:
+    return replace(state, flags=_add_unique(state.flags, flag))
+
+
+def project_case(events: Iterable[Event], tz: ZoneInfo) -> CaseState | None:
+    """Fold one case's events into its state; None until its registration is known."""
+    unique = {e.id: e for e in events}
+    ordered = sorted(unique.values(), key=Event.sort_key)
+    registration = next((e for e in ordered if isinstance(e.data, CaseRegistered)), None)
+    if registration is None:
+        return None
+    r: CaseRegistered = registration.data
+    state = CaseState(
+        case_id=r.case_id,
+        community=r.community,
+        category=r.category,
+        source=r.source,
+        note=r.note,
+        place=r.place,
+        position=r.position,
+        found_at=r.found_at,
+        registered_by=registration.actor,
+        device=registration.device,
+        unannounced=r.unannounced,
+        original_deadline=r.deadline,
+        deadline=r.deadline,
+    )
+    links: dict[str, str] = {}
+    passing_checks: list[datetime] = []
+    history = []
+    for event in ordered:
+        if event.case_id != r.case_id:
+            raise ValueError(f"event {event.id} belongs to case {event.case_id}, not {r.case_id}")
+        state = _apply(state, event, links, passing_checks)
+        history.append(HistoryEntry(event.id, event.type, event.recorded_at, event.actor, event.data.to_payload()))
+    if passing_checks:
+        first_pass = min(passing_checks)
+        state = replace(
+            state,
+            lifecycle=RECTIFIED if state.lifecycle != VOIDED else VOIDED,
+            rectified_at=first_pass,
+            on_time=deadlines.is_on_time(first_pass, state.deadline, tz),
+            falls_short=False,
+        )
+        if state.lifecycle == VOIDED:
+            state = _flag(state, "voided_after_recheck")
+    return replace(state, recurrences=tuple(sorted(links.items())), history=tuple(history))
+
+
+def _apply(state: CaseState, event: Event, links: dict[str, str], passing: list[datetime]) -> CaseState:
+    data = event.data
+    if isinstance(data, CaseRegistered):
+        if (data.community, data.category, data.found_at) != (state.community, state.category, state.found_at):
+            return _flag(state, "registered_twice")
+        return state
+    if isinstance(data, PhotoAdded):
+        if data.stage == "before":
+            return replace(state, before_photos=_add_unique(state.before_photos, data.sha256))
+        return replace(state, after_photos=_add_unique(state.after_photos, data.sha256))
+    if isinstance(data, CaseRechecked):
+        state = replace(state, after_photos=_add_unique(state.after_photos, *data.photos))
+        if data.outcome == "rectified":
+            passing.append(data.checked_at)
+            return state
+        return replace(state, falls_short=True)
+    if isinstance(data, DeadlineChanged):
+        return replace(state, deadline=data.deadline)
+    if isinstance(data, CaseVerified):
+        return replace(state, verified=True)
+    if isinstance(data, CaseExempted):
+        return replace(state, exempted=True, exempt_reason=data.reason)
+    if isinstance(data, CaseVoided):
+        if state.lifecycle == VOIDED:
+            return state
+        return replace(state, lifecycle=VOIDED, void_reason=data.reason)
+    if isinstance(data, CaseSighted):
+        return replace(state, sightings=state.sightings + 1)
+    if isinstance(data, RecurrenceProposed):
+        links.setdefault(data.earlier_case_id, RECURRENCE_PROPOSED)
+        return state
+    if isinstance(data, RecurrenceConfirmed):
+        links[data.earlier_case_id] = RECURRENCE_CONFIRMED
+        return state
+    if isinstance(data, RecurrenceRejected):
+        links[data.earlier_case_id] = RECURRENCE_REJECTED
+        return state
+    raise ValueError(f"{event.type} is not a case event")

@@ -1,0 +1,421 @@
+"""Photo intake: read EXIF, then store a small, upright, metadata-free JPEG by content hash.
+
+Pillow only (plus pillow-heif for iPhone HEIC). The stored copy is what gets synced,
+so it is shrunk to ≤ 1600 px, converted to sRGB and stripped of EXIF (GPS included):
+the position travels in the event payload, not inside the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import math
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pillow_heif
+from PIL import ExifTags, Image, ImageCms, ImageFile
+
+from fieldapp.domain.geo import Position
+
+pillow_heif.register_heif_opener()
+
+MAX_SIDE = 1600  # long side of the stored photo, px
+THUMB_SIDE = 320  # long side of the thumbnail, px
+JPEG_QUALITY = 80
+MAX_PIXELS = 50_000_000  # refuse larger photos before decoding them (a 50 MP RGB image is 150 MB)
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "HEIF", "WEBP"})
+
+REJECTION_CODES = (
+    "empty",
+    "not_an_image",
+    "truncated",
+    "too_many_pixels",
+    "decompression_bomb",
+    "unsupported",
+)
+
+# EXIF orientation -> the transpose that makes the image upright (same table as ImageOps.exif_transpose).
+_T = Image.Transpose
+_UPRIGHT = {
+    2: _T.FLIP_LEFT_RIGHT,
+    3: _T.ROTATE_180,
+    4: _T.FLIP_TOP_BOTTOM,
+    5: _T.TRANSPOSE,
+    6: _T.ROTATE_270,
+    7: _T.TRANSVERSE,
+    8: _T.ROTATE_90,
+}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+
+
+class PhotoRejected(ValueError):
+    """The bytes are not a photo we accept; `code` is one of REJECTION_CODES."""
+
+    def __init__(self, code: str, message: str):
+        assert code in REJECTION_CODES, code
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PhotoMetadata:
+    position: Position | None = None
+    orientation: int | None = None  # raw EXIF value (HEIC: the value before pillow-heif reset it)
+    taken_at: str | None = None  # ISO 8601; with offset only when OffsetTimeOriginal says so
+    make: str | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    sha256: str  # of the stored JPEG = its file name
+    original_sha256: str  # of the bytes we were given
+    width: int
+    height: int
+    thumb_width: int
+    thumb_height: int
+    size_bytes: int
+    metadata: PhotoMetadata
+
+    def to_event_payload(self) -> dict:
+        m = self.metadata
+        return {
+            "sha256": self.sha256,
+            "original_sha256": self.original_sha256,
+            "width": self.width,
+            "height": self.height,
+            "size_bytes": self.size_bytes,
+            "position": None if m.position is None else {"lat": m.position.lat, "lon": m.position.lon},
+            "orientation": m.orientation,
+            "taken_at": m.taken_at,
+            "make": m.make,
+            "model": m.model,
+        }
+
+
+# ---------------------------------------------------------------- paths
+
+
+def photo_path(photo_dir: Path, sha256: str) -> Path:
+    return Path(photo_dir) / _check_sha(sha256)[:2] / f"{sha256}.jpg"
+
+
+def thumb_path(photo_dir: Path, sha256: str) -> Path:
+    return Path(photo_dir) / "thumbs" / _check_sha(sha256)[:2] / f"{sha256}.jpg"
+
+
+def _check_sha(sha256: str) -> str:
+    # The hash may come from a synced event: never let it build a path outside photo_dir.
+    if not isinstance(sha256, str) or not _SHA256_HEX.fullmatch(sha256):
+        raise ValueError(f"not a lowercase hex sha256: {sha256!r}")
+    return sha256
+
+
+# ---------------------------------------------------------------- public API
+
+
+def read_metadata(data: bytes) -> PhotoMetadata:
+    """EXIF of a photo, read from the header only (pixels are not decoded)."""
+    with _open(data) as img:
+        return _metadata(img)
+
+
+def ingest_file(path: Path, photo_dir: Path) -> StoredPhoto:
+    return ingest_bytes(Path(path).read_bytes(), photo_dir)
+
+
+def ingest_bytes(data: bytes, photo_dir: Path) -> StoredPhoto:
+    """Normalise a photo and store it (plus a thumbnail) under photo_dir, named by its sha256.
+
+    Raises PhotoRejected for input we refuse (nothing is written then) and OSError if
+    storing fails (nothing is left behind then either). Safe to repeat: the same input
+    gives the same bytes, hence the same name, and an existing file is not rewritten.
+    """
+    data = bytes(data)
+    with _open(data) as img:
+        photo = _render(img)
+        metadata = _metadata(img)  # after load: a PNG may keep its eXIf chunk after the pixels
+    # From the already reduced photo, never the original: a 5x step, box-reduced first.
+    thumb = photo.resize(_fit(photo.size, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    photo_bytes, thumb_bytes = _jpeg(photo), _jpeg(thumb)
+    sha = hashlib.sha256(photo_bytes).hexdigest()
+    _store(photo_dir, sha, photo_bytes, thumb_bytes)
+    return StoredPhoto(
+        sha256=sha,
+        original_sha256=hashlib.sha256(data).hexdigest(),
+        width=photo.width,
+        height=photo.height,
+        thumb_width=thumb.width,
+        thumb_height=thumb.height,
+        size_bytes=len(photo_bytes),
+        metadata=metadata,
+    )
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def _open(data: bytes) -> Image.Image:
+    """Image.open (header only) with every failure turned into PhotoRejected."""
+    if not data:
+        raise PhotoRejected("empty", "The file is empty.")
+    try:
+        with warnings.catch_warnings():
+            # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; we refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRejected("decompression_bomb", f"The image declares an absurd size ({exc}).") from exc
+    except Image.UnidentifiedImageError as exc:
+        raise PhotoRejected("not_an_image", "The file is not an image.") from exc
+    except Exception as exc:  # a plugin choking on a damaged header
+        raise PhotoRejected("not_an_image", f"The image header is unreadable ({exc}).") from exc
+    if img.format not in ACCEPTED_FORMATS:
+        img.close()
+        raise PhotoRejected(
+            "unsupported", f"{img.format} images are not accepted; use JPEG, HEIC, PNG or WebP."
+        )
+    return img
+
+
+def _render(img: Image.Image) -> Image.Image:
+    """Decode to an upright sRGB image of at most MAX_SIDE px."""
+    w, h = img.size
+    if w * h > MAX_PIXELS:
+        raise PhotoRejected(
+            "too_many_pixels",
+            f"The photo has {w * h / 1e6:.0f} megapixels ({w}x{h}); the limit is {MAX_PIXELS // 1_000_000}.",
+        )
+    target = _fit(img.size, MAX_SIDE)
+    # Speed: a draft box with the photo's own aspect ratio lets libjpeg decode at 1/2, 1/4
+    # or 1/8 scale (DCT scaling) while staying >= target on both sides. No-op for other formats.
+    img.draft("RGB", target)
+    # A truncated JPEG must fail on load, not come back half grey.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        img.load()
+    except Exception as exc:
+        raise PhotoRejected("truncated", f"The image data is truncated or damaged ({exc}).") from exc
+    # HEIC: libheif already applied irot/imir and pillow-heif reset the EXIF tag, so no transpose.
+    upright = None if img.format == "HEIF" else _UPRIGHT.get(_orientation(img))
+    try:
+        out = _flatten(img)
+        if out.size != target:
+            # After a JPEG draft the remaining factor is < 2, where bicubic is as good as Lanczos
+            # (> 40 dB against a full-size Lanczos reference) and faster. PNG/HEIC/WebP have no
+            # draft: reducing_gap first shrinks them by an integer factor with a cheap box filter.
+            out = out.resize(target, Image.Resampling.BICUBIC, reducing_gap=3.0)
+        out = _to_srgb(out, img.info.get("icc_profile"))
+        return out.transpose(upright) if upright is not None else out  # cheap on the small image
+    except Exception as exc:
+        raise PhotoRejected("unsupported", f"Cannot convert this image ({img.mode}): {exc}.") from exc
+
+
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    w, h = size
+    scale = min(1.0, side / max(w, h))
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """Transparent pixels become white (a JPEG has no alpha; black would hide the problem)."""
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return img
+
+
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """Pixels as sRGB: the stored JPEG has no ICC profile, so e.g. iPhone Display P3 must be converted."""
+    transform = _to_srgb_transform(icc, img.mode) if icc else None
+    if transform is not None:
+        try:
+            return ImageCms.applyTransform(img, transform)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a mismatched profile is no reason to refuse the photo
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+@functools.lru_cache(maxsize=16)
+def _to_srgb_transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """Cached: a phone puts the same profile (e.g. Display P3) in every photo."""
+    if mode not in ("RGB", "CMYK", "L"):
+        return None
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "sRGB" in ImageCms.getProfileDescription(profile):
+            return None  # already sRGB: skip the ~30 ms per-pixel pass
+        return ImageCms.buildTransform(profile, _SRGB, mode, "RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None  # a broken profile: treat the pixels as sRGB
+
+
+def _jpeg(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    # No exif/icc_profile arguments: Pillow then writes none, so GPS never leaves in the file.
+    img.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _exif(img: Image.Image) -> Image.Exif:
+    # PngImageFile.getexif() decodes the whole image to look for an eXIf chunk after the
+    # pixels; before load() we only use what the header gave us.
+    if img.format == "PNG" and "exif" not in img.info:
+        return Image.Exif()
+    try:
+        return img.getexif()
+    except Exception:  # corrupt EXIF: keep the photo, lose the metadata
+        return Image.Exif()
+
+
+def _ifd(exif: Image.Exif, ifd: int) -> dict:
+    try:
+        return exif.get_ifd(ifd)
+    except Exception:
+        return {}
+
+
+def _orientation(img: Image.Image) -> int | None:
+    if img.format == "HEIF" and img.info.get("original_orientation") is not None:
+        return img.info["original_orientation"]
+    value = _exif(img).get(ExifTags.Base.Orientation)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _metadata(img: Image.Image) -> PhotoMetadata:
+    exif = _exif(img)
+    sub = _ifd(exif, ExifTags.IFD.Exif)
+    return PhotoMetadata(
+        position=_position(_ifd(exif, ExifTags.IFD.GPSInfo)),
+        orientation=_orientation(img),
+        taken_at=_taken_at(sub.get(ExifTags.Base.DateTimeOriginal), sub.get(ExifTags.Base.OffsetTimeOriginal)),
+        make=_text(exif.get(ExifTags.Base.Make)),
+        model=_text(exif.get(ExifTags.Base.Model)),
+    )
+
+
+def _text(value) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    return value.strip("\x00 \t\r\n") or None
+
+
+def _taken_at(value, offset) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        # DateTimeOriginal is local time without zone; "0000:00:00 00:00:00" and blanks fail here.
+        when = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    match = _OFFSET.fullmatch(_text(offset) or "")
+    if match:
+        sign = -1 if match[1] == "-" else 1
+        delta = timedelta(hours=int(match[2]), minutes=int(match[3]))
+        if delta < timedelta(hours=24):
+            when = when.replace(tzinfo=timezone(sign * delta))
+    return when.isoformat()
+
+
+def _position(gps: dict) -> Position | None:
+    """Signed decimal degrees, or None for a missing, empty, NaN, 0/0 or out-of-range fix."""
+    lat = _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "N", "S")
+    lon = _degrees(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "E", "W")
+    if lat is None or lon is None:
+        return None
+    try:
+        return Position(lat, lon)  # refuses out of range and "null island" 0,0
+    except ValueError:
+        return None
+
+
+def _degrees(value, ref, positive: str, negative: str) -> float | None:
+    ref = _text(ref)
+    ref = ref.upper() if ref else None
+    if ref not in (positive, negative):
+        return None
+    if not isinstance(value, tuple) or not 1 <= len(value) <= 3:
+        return None
+    try:
+        # (deg, min, sec) rationals; phones also write (deg, decimal minutes, 0).
+        parts = [float(part) for part in value]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not all(math.isfinite(p) and p >= 0 for p in parts):
+        return None  # Pillow turns 0/0 into NaN
+    degrees = sum(p / 60**i for i, p in enumerate(parts))
+    return -degrees if ref == negative else degrees
+
+
+# ---------------------------------------------------------------- storage
+
+
+def _store(photo_dir: Path, sha: str, photo_bytes: bytes, thumb_bytes: bytes) -> None:
+    """Thumbnail first, photo last: a photo file on disk always has its thumbnail."""
+    thumb_created = _write_atomic(thumb_path(photo_dir, sha), thumb_bytes)
+    try:
+        _write_atomic(photo_path(photo_dir, sha), photo_bytes)
+    except BaseException:
+        if thumb_created:
+            with contextlib.suppress(OSError):
+                thumb_path(photo_dir, sha).unlink()
+        raise
+
+
+def _write_atomic(path: Path, data: bytes) -> bool:
+    """Write via temp file + fsync + rename; False if the (content-addressed) file exists already."""
+    if path.exists():
+        return False
+    _make_dirs(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+    return True
+
+
+def _make_dirs(directory: Path) -> None:
+    if directory.is_dir():
+        return
+    _make_dirs(directory.parent)
+    with contextlib.suppress(FileExistsError):  # a concurrent ingest made it; a file there fails below
+        directory.mkdir()
+    if not directory.is_dir():
+        raise NotADirectoryError(f"not a directory: {directory}")
+    _fsync_dir(directory.parent)  # make the new directory entry durable too
+
+
+def _fsync_dir(directory: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot fsync a directory
+        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

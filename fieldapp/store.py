@@ -1,0 +1,512 @@
+"""The local SQLite store (sqlite-utils): the event log plus projections kept for fast reads.
+
+One `Store` per thread (a sqlite3 connection belongs to the thread that opened
+it); WAL lets the UI, a sync worker and the office server share one file.
+Every append writes the events and the projections they change in one
+transaction, so a crash leaves either all of it or none of it. Projections can
+be rebuilt from the log at any time (`rebuild_projections`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from fieldapp.domain import deadlines
+from fieldapp.domain.events import CASE_EVENT_TYPES, Event, PhotoAdded, SurveyAnswered
+from fieldapp.domain.geo import Position, bounding_box
+from fieldapp.domain.projection import OPEN, STATUSES, CaseState, project_case
+from fieldapp.domain.recurrence import Candidate, NearbyCase, nearby_cases
+from fieldapp.domain.rules import Rules
+
+ACCEPTED = "accepted"
+DUPLICATE = "duplicate"
+CONFLICT = "conflict"
+
+migrations = Migrations("fieldapp")
+
+
+@migrations()
+def m001_event_log(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,          -- this store's own order of arrival
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            case_id TEXT,
+            payload TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            device TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,        -- the writing device's clock, ISO 8601
+            content_hash TEXT NOT NULL,
+            server_seq INTEGER UNIQUE,        -- the office's order, once the office has it
+            stored_at TEXT NOT NULL           -- this store's clock when it stored the event
+        )"""
+    )
+    db.execute("CREATE INDEX events_case ON events(case_id) WHERE case_id IS NOT NULL")
+    db.execute("CREATE INDEX events_type ON events(type)")
+
+
+@migrations()
+def m002_projections(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY,
+            community TEXT NOT NULL,
+            category TEXT NOT NULL,
+            source TEXT NOT NULL,
+            note TEXT NOT NULL,
+            place TEXT NOT NULL,
+            lat REAL, lon REAL, accuracy_m REAL,
+            found_at TEXT NOT NULL,
+            registered_by TEXT NOT NULL,
+            unannounced INTEGER NOT NULL,
+            deadline TEXT NOT NULL,           -- local date YYYY-MM-DD: sorts as text
+            lifecycle TEXT NOT NULL,
+            rectified_at TEXT,
+            on_time INTEGER,
+            falls_short INTEGER NOT NULL,
+            verified INTEGER NOT NULL,
+            exempted INTEGER NOT NULL,
+            thumb TEXT,                       -- sha256 of the first "before" photo
+            photo_count INTEGER NOT NULL,
+            sightings INTEGER NOT NULL,
+            recurrence TEXT,                  -- JSON [[earlier case id, state], ...] or NULL
+            flags TEXT                        -- JSON list or NULL
+        )"""
+    )
+    db.execute("CREATE INDEX cases_urgency ON cases(lifecycle, deadline)")
+    db.execute("CREATE INDEX cases_mine ON cases(registered_by, lifecycle, deadline)")
+    db.execute("CREATE INDEX cases_community ON cases(community, lifecycle, deadline)")
+    db.execute("CREATE INDEX cases_place ON cases(community, category, lat)")
+    db.execute(
+        """
+        CREATE TABLE photos (
+            sha256 TEXT NOT NULL,
+            case_id TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            width INTEGER, height INTEGER, size_bytes INTEGER,
+            taken_at TEXT, lat REAL, lon REAL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY (case_id, sha256, stage)
+        )"""
+    )
+    db.execute("CREATE INDEX photos_sha ON photos(sha256)")
+    db.execute(
+        """
+        CREATE TABLE surveys (
+            survey_id TEXT PRIMARY KEY,
+            community TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX surveys_community ON surveys(community, answered_at)")
+
+
+@migrations()
+def m003_meta(db: Database) -> None:
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    event_id: str
+    status: str  # accepted / duplicate / conflict
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of a case list: what the list screens show."""
+
+    case_id: str
+    community: str
+    category: str
+    source: str
+    note: str
+    place: str
+    position: Position | None
+    found_at: datetime
+    registered_by: str
+    deadline: date
+    lifecycle: str
+    status: str
+    days_left: int
+    thumb: str | None
+    photo_count: int
+    falls_short: bool
+
+
+class Store:
+    """The event log and its projections in one SQLite file."""
+
+    def __init__(self, path: str | Path, rules: Rules, *, durable: bool = True):
+        self.path = Path(path)
+        self.rules = rules
+        self.tz = rules.tz
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        self.db = Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a committed append survives a power cut, not only a killed process.
+        self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- writing --------------------------------------------------------------
+
+    def append(self, events: Iterable[Event], *, assign_server_seq: bool = False) -> list[AppendResult]:
+        """Store events and update their projections in one transaction.
+
+        A known id with the same content is a `duplicate` (a harmless resend); a
+        known id with different content is a `conflict` and overwrites nothing.
+        With assign_server_seq (the office), each new event gets the next server_seq.
+        """
+        events = list(events)
+        results: list[AppendResult] = []
+        touched_cases: set[str] = set()
+        stored_at = datetime.now(timezone.utc).isoformat()
+        with self.db.atomic():
+            for event in events:
+                content_hash = event.content_hash()
+                known = self.db.execute(
+                    "SELECT content_hash, seq FROM events WHERE id = ?", [event.id]
+                ).fetchone()
+                if known is not None:
+                    status = DUPLICATE if known[0] == content_hash else CONFLICT
+                    if status == DUPLICATE and event.server_seq is not None:
+                        self._learn_server_seq(event)
+                    results.append(AppendResult(event.id, status, known[1]))
+                    continue
+                seq = self._insert(event, content_hash, stored_at, assign_server_seq)
+                results.append(AppendResult(event.id, ACCEPTED, seq))
+                if event.type in CASE_EVENT_TYPES:
+                    touched_cases.add(event.case_id)
+                self._project_other(event)
+            for case_id in touched_cases:
+                self._refresh_case(case_id)
+        return results
+
+    def _insert(self, event: Event, content_hash: str, stored_at: str, assign_server_seq: bool) -> int:
+        d = event.to_dict()
+        cursor = self.db.execute(
+            """INSERT INTO events (id, type, subject, case_id, payload, actor, device,
+                   recorded_at, content_hash, server_seq, stored_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                event.id,
+                event.type,
+                event.subject,
+                event.case_id,
+                json.dumps(d["payload"], ensure_ascii=False, sort_keys=True),
+                event.actor,
+                event.device,
+                d["recorded_at"],
+                content_hash,
+                None if assign_server_seq else event.server_seq,
+                stored_at,
+            ],
+        )
+        seq = cursor.lastrowid
+        if assign_server_seq:
+            self.db.execute("UPDATE events SET server_seq = seq WHERE seq = ?", [seq])
+        return seq
+
+    def _learn_server_seq(self, event: Event) -> None:
+        self.db.execute(
+            "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL",
+            [event.server_seq, event.id],
+        )
+
+    def _project_other(self, event: Event) -> None:
+        """Projections that are not per case and are simple inserts."""
+        data = event.data
+        if isinstance(data, SurveyAnswered):
+            self.db.execute(
+                "INSERT OR IGNORE INTO surveys VALUES (?, ?, ?, ?, ?, ?)",
+                [data.survey_id, data.community, data.answer, data.comment, data.answered_at.isoformat(), event.actor],
+            )
+        elif isinstance(data, PhotoAdded):
+            pos = data.position
+            self.db.execute(
+                "INSERT OR IGNORE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    data.sha256,
+                    data.case_id,
+                    data.stage,
+                    data.width,
+                    data.height,
+                    data.size_bytes,
+                    data.taken_at,
+                    pos.lat if pos else None,
+                    pos.lon if pos else None,
+                    event.id,
+                ],
+            )
+
+    def _refresh_case(self, case_id: str) -> None:
+        state = project_case(self.case_events(case_id), self.tz)
+        if state is None:  # its registration has not arrived yet: keep the events, no row
+            return
+        self.db.execute(
+            "INSERT OR REPLACE INTO cases VALUES (" + ", ".join("?" * 24) + ")", _case_row_values(state)
+        )
+
+    def rebuild_projections(self) -> None:
+        """Drop every projection and fold it again from the log, in one transaction."""
+        with self.db.atomic():
+            for table in ("cases", "photos", "surveys"):
+                self.db.execute(f"DELETE FROM {table}")
+            case_ids = set()
+            for event in self.events():
+                if event.type in CASE_EVENT_TYPES:
+                    case_ids.add(event.case_id)
+                self._project_other(event)
+            for case_id in case_ids:
+                self._refresh_case(case_id)
+
+    # --- meta -------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    # --- reading the log ----------------------------------------------------------
+
+    def events(self, *, after_seq: int = 0, limit: int | None = None) -> Iterator[Event]:
+        sql = "SELECT * FROM events WHERE seq > ? ORDER BY seq"
+        params: list = [after_seq]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in self.db.query(sql, params):
+            yield _event_from_row(row)
+
+    def case_events(self, case_id: str) -> list[Event]:
+        return [_event_from_row(r) for r in self.db.query("SELECT * FROM events WHERE case_id = ? ORDER BY seq", [case_id])]
+
+    def event_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def has_event(self, event_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone() is not None
+
+    # --- what the phone asks -------------------------------------------------------
+
+    def case(self, case_id: str) -> CaseState | None:
+        """One case with its full history, folded fresh from its events."""
+        return project_case(self.case_events(case_id), self.tz)
+
+    def case_photos(self, case_id: str) -> list[dict]:
+        return list(self.db.query("SELECT * FROM photos WHERE case_id = ? ORDER BY stage DESC, rowid", [case_id]))
+
+    def open_cases(
+        self,
+        now: datetime,
+        *,
+        inspector: str | None = None,
+        community: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CaseRow]:
+        """Open cases by urgency: overdue first (oldest deadline first), then due today, due soon…"""
+        where, params = ["lifecycle = ?"], [OPEN]
+        if inspector is not None:
+            where.append("registered_by = ?")
+            params.append(inspector)
+        if community is not None:
+            where.append("community = ?")
+            params.append(community)
+        if status is not None:
+            low, high = self._deadline_range(status, now)
+            if low is not None:
+                where.append("deadline >= ?")
+                params.append(low.isoformat())
+            if high is not None:
+                where.append("deadline <= ?")
+                params.append(high.isoformat())
+        sql = (
+            f"SELECT * FROM cases WHERE {' AND '.join(where)} "
+            "ORDER BY deadline, found_at, case_id LIMIT ? OFFSET ?"
+        )
+        return [self._case_row(r, now) for r in self.db.query(sql, params + [limit, offset])]
+
+    def cases(self, now: datetime, *, community: str | None = None, limit: int = 50, offset: int = 0) -> list[CaseRow]:
+        """All cases, open ones by urgency first, then the closed ones newest first."""
+        where = "WHERE community = ?" if community else ""
+        params: list = [community] if community else []
+        sql = (
+            f"SELECT * FROM cases {where} ORDER BY lifecycle != 'open', "
+            "CASE WHEN lifecycle = 'open' THEN deadline END, found_at DESC, case_id LIMIT ? OFFSET ?"
+        )
+        return [self._case_row(r, now) for r in self.db.query(sql, params + [limit, offset])]
+
+    def _deadline_range(self, status: str, now: datetime) -> tuple[date | None, date | None]:
+        today = deadlines.local_today(now, self.tz)
+        soon = today + timedelta(days=self.rules.due_soon_days)
+        ranges = {
+            "overdue": (None, today - timedelta(days=1)),
+            "due_today": (today, today),
+            "due_soon": (today + timedelta(days=1), soon),
+            "open": (soon + timedelta(days=1), None),
+        }
+        if status not in ranges:
+            raise ValueError(f"not an open-case status: {status!r}")
+        return ranges[status]
+
+    def status_counts(self, now: datetime, *, inspector: str | None = None) -> dict[str, dict[str, int]]:
+        """{community: {status: count}} for every status, zeros included."""
+        today = deadlines.local_today(now, self.tz)
+        soon = today + timedelta(days=self.rules.due_soon_days)
+        where, params = "", [today.isoformat(), today.isoformat(), soon.isoformat()]
+        if inspector is not None:
+            where, params = "WHERE registered_by = ?", params + [inspector]
+        sql = f"""
+            SELECT community, CASE
+                WHEN lifecycle = 'voided' THEN 'voided'
+                WHEN lifecycle = 'rectified' THEN
+                    CASE WHEN on_time THEN 'rectified_on_time' ELSE 'rectified_late' END
+                WHEN deadline < ? THEN 'overdue'
+                WHEN deadline = ? THEN 'due_today'
+                WHEN deadline <= ? THEN 'due_soon'
+                ELSE 'open' END AS status, count(*) AS n
+            FROM cases {where} GROUP BY 1, 2"""
+        counts = {c.code: dict.fromkeys(STATUSES, 0) for c in self.rules.communities}
+        for community, status, n in self.db.execute(sql, params).fetchall():
+            counts.setdefault(community, dict.fromkeys(STATUSES, 0))[status] = n
+        return counts
+
+    def nearby(
+        self, community: str, category: str, position: Position, exclude: str | None = None
+    ) -> list[NearbyCase]:
+        """Earlier open (duplicate) or rectified (recurrence) cases within the rules' radius."""
+        radius = self.rules.recurrence_radius_m
+        min_lat, max_lat, min_lon, max_lon = bounding_box(position, radius)
+        rows = self.db.query(
+            """SELECT case_id, community, category, lat, lon, accuracy_m, lifecycle FROM cases
+               WHERE community = ? AND category = ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?""",
+            [community, category, min_lat, max_lat, min_lon, max_lon],
+        )
+        candidates = [
+            Candidate(r["case_id"], r["community"], r["category"], Position(r["lat"], r["lon"]), r["lifecycle"])
+            for r in rows
+        ]
+        return nearby_cases(community, category, position, candidates, radius, exclude=exclude)
+
+    def survey_count(self, *, day: date | None = None, actor: str | None = None, community: str | None = None) -> int:
+        where, params = ["1"], []
+        if actor is not None:
+            where.append("actor = ?")
+            params.append(actor)
+        if community is not None:
+            where.append("community = ?")
+            params.append(community)
+        rows = self.db.query(f"SELECT answered_at FROM surveys WHERE {' AND '.join(where)}", params)
+        if day is None:
+            return sum(1 for _ in rows)
+        # answered_at carries its own offset: compare local dates, not text.
+        return sum(1 for r in rows if datetime.fromisoformat(r["answered_at"]).astimezone(self.tz).date() == day)
+
+    def _case_row(self, r: dict, now: datetime) -> CaseRow:
+        deadline = date.fromisoformat(r["deadline"])
+        lifecycle = r["lifecycle"]
+        if lifecycle == OPEN:
+            status = {
+                deadlines.OVERDUE: "overdue",
+                deadlines.DUE_TODAY: "due_today",
+                deadlines.DUE_SOON: "due_soon",
+                deadlines.LATER: "open",
+            }[deadlines.urgency(deadline, now, self.tz, self.rules.due_soon_days)]
+        elif lifecycle == "rectified":
+            status = "rectified_on_time" if r["on_time"] else "rectified_late"
+        else:
+            status = "voided"
+        return CaseRow(
+            case_id=r["case_id"],
+            community=r["community"],
+            category=r["category"],
+            source=r["source"],
+            note=r["note"],
+            place=r["place"],
+            position=Position(r["lat"], r["lon"], r["accuracy_m"]) if r["lat"] is not None else None,
+            found_at=datetime.fromisoformat(r["found_at"]),
+            registered_by=r["registered_by"],
+            deadline=deadline,
+            lifecycle=lifecycle,
+            status=status,
+            days_left=deadlines.days_left(deadline, now, self.tz),
+            thumb=r["thumb"],
+            photo_count=r["photo_count"],
+            falls_short=bool(r["falls_short"]),
+        )
+
+
+def _case_row_values(s: CaseState) -> list:
+    pos = s.position
+    return [
+        s.case_id,
+        s.community,
+        s.category,
+        s.source,
+        s.note,
+        s.place,
+        pos.lat if pos else None,
+        pos.lon if pos else None,
+        pos.accuracy_m if pos else None,
+        s.found_at.isoformat(),
+        s.registered_by,
+        int(s.unannounced),
+        s.deadline.isoformat(),
+        s.lifecycle,
+        s.rectified_at.isoformat() if s.rectified_at else None,
+        None if s.on_time is None else int(s.on_time),
+        int(s.falls_short),
+        int(s.verified),
+        int(s.exempted),
+        s.before_photos[0] if s.before_photos else None,
+        len(s.before_photos) + len(s.after_photos),
+        s.sightings,
+        json.dumps(s.recurrences) if s.recurrences else None,
+        json.dumps(s.flags) if s.flags else None,
+    ]
+
+
+def _event_from_row(row: dict) -> Event:
+    return Event.from_dict(
+        {
+            "id": row["id"],
+            "type": row["type"],
+            "payload": json.loads(row["payload"]),
+            "actor": row["actor"],
+            "device": row["device"],
+            "recorded_at": row["recorded_at"],
+            "server_seq": row["server_seq"],
+        }
+    )

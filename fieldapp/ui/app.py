@@ -1,0 +1,144 @@
+"""The phone app shell: page setup, bottom navigation, tab switching, and `run`.
+
+    python -m fieldapp.ui.app --port 8550 --data-dir /tmp/fieldapp-data
+
+Environment: ``FIELDAPP_DATA_DIR`` (data folder, if no ``--data-dir``),
+``FIELDAPP_NOW`` (ISO timestamp with offset: freezes the clock, for tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+import flet as ft
+
+import fieldapp
+from fieldapp.ui import strings
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.screens import TABS, Tab, tab_index
+from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, build_theme
+
+log = logging.getLogger(__name__)
+
+#: The repository's assets/ (fonts, rules, icons). Absolute: Flet resolves a
+#: relative assets_dir against the *script's* folder, not the working directory.
+ASSETS_DIR = Path(fieldapp.__file__).resolve().parent.parent / "assets"
+DEFAULT_PORT = 8550
+
+
+class Shell:
+    """One session's frame: the bottom NavigationBar and the current tab's view."""
+
+    def __init__(self, page: ft.Page, ctx: AppContext, tabs: tuple[Tab, ...] = TABS):
+        self.page = page
+        self.tabs = tabs
+        self.ctx = ctx.for_session(page, self.navigate)
+        self.views: dict[str, ft.Control] = {}
+        self.body = ft.Container(expand=True)
+        self.nav = ft.NavigationBar(
+            destinations=[
+                ft.NavigationBarDestination(icon=t.icon, selected_icon=t.selected_icon,
+                                            label=t.label)
+                for t in tabs
+            ],
+            selected_index=0,
+            on_change=self._on_nav_change,
+        )
+
+    @property
+    def current(self) -> Tab:
+        return self.tabs[self.nav.selected_index]
+
+    def mount(self) -> None:
+        """Put the shell on the page and show the first tab."""
+        self.page.navigation_bar = self.nav
+        self.page.add(ft.SafeArea(content=self.body, expand=True))
+        self._show(self.tabs[0])
+
+    def navigate(self, key: str) -> None:
+        """Switch to tab `key` from code (e.g. after saving a case go to "cases")."""
+        self.nav.selected_index = tab_index(key)
+        self._show(self.tabs[self.nav.selected_index])
+        self.page.update()
+
+    def view(self, key: str) -> ft.Control:
+        """The view of tab `key`, built on first use and kept for the session."""
+        if key not in self.views:
+            tab = self.tabs[tab_index(key)]
+            self.views[key] = tab.build(self.ctx)
+        return self.views[key]
+
+    def _show(self, tab: Tab) -> None:
+        first_time = tab.key not in self.views
+        self.body.content = self.view(tab.key)
+        if not first_time and tab.on_show is not None:
+            tab.on_show(self.body.content, self.ctx)
+
+    def _on_nav_change(self, e: ft.Event[ft.NavigationBar]) -> None:
+        # No explicit update: Flet 1.0 sends the changed tree when a handler returns.
+        self._show(self.tabs[e.control.selected_index])
+
+
+def setup_page(page: ft.Page) -> None:
+    """Title, bundled CJK font, light high-contrast theme, edge-to-edge layout."""
+    page.title = strings.APP_TITLE
+    page.fonts = {FONT_FAMILY: FONT_ASSET}
+    page.theme = build_theme()
+    page.theme_mode = ft.ThemeMode.LIGHT
+    page.padding = 0
+    page.spacing = 0
+
+
+def build_main(ctx: AppContext) -> Callable[[ft.Page], None]:
+    """A Flet `main` bound to `ctx` (one per process, shared by all sessions)."""
+
+    def session_main(page: ft.Page) -> None:
+        setup_page(page)
+        Shell(page, ctx).mount()
+
+    return session_main
+
+
+def main(page: ft.Page) -> None:
+    """The Flet app function, with the context from the environment."""
+    build_main(AppContext.from_env())(page)
+
+
+def run(port: int = DEFAULT_PORT, host: str = "127.0.0.1",
+        data_dir: Optional[Path | str] = None) -> None:
+    """Serve the app to a browser on http://host:port/ (blocks until SIGTERM/SIGINT)."""
+    ctx = AppContext.from_env(data_dir)
+    log.info("fieldapp UI: data_dir=%s assets=%s", ctx.data_dir, ASSETS_DIR)
+    ft.run(
+        build_main(ctx),
+        view=ft.AppView.WEB_BROWSER,
+        host=host,
+        port=port,
+        no_cdn=True,
+        assets_dir=str(ASSETS_DIR),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m fieldapp.ui.app",
+                                     description="Serve the phone app to a browser.")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="data folder (default: $FIELDAPP_DATA_DIR or ~/.fieldapp)")
+    return parser
+
+
+def cli(argv: Optional[list[str]] = None) -> int:
+    # parse_known_args: the Flet phone runtime may pass arguments of its own.
+    args, _ = build_parser().parse_known_args(argv)
+    run(port=args.port, host=args.host, data_dir=args.data_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

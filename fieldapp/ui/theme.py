@@ -1,0 +1,81 @@
+"""The phone app's look: a light, high-contrast Material 3 theme readable in sunlight.
+
+Dark text on white, a deep blue accent, large body text (16 px) and touch
+targets. Screens take colours from `Palette` (status colours) or from the theme
+(``ft.Colors.PRIMARY``…), never ad-hoc hex values.
+"""
+
+from __future__ import annotations
+
+import flet as ft
+
+#: Family name the bundled font is registered under (`page.fonts`).
+FONT_FAMILY = "CJK"
+#: Path relative to the assets folder (assets/fonts/README.md tells its story).
+FONT_ASSET = "fonts/NotoSansSC-Subset.ttf"
+
+
+class Palette:
+    """Colours with ≥ 7:1 contrast on white (WCAG AAA) unless noted."""
+
+    PRIMARY = "#0B4F8A"          # deep blue, 8.4:1
+    ON_PRIMARY = "#FFFFFF"
+    PRIMARY_CONTAINER = "#D6E6FA"
+    ON_PRIMARY_CONTAINER = "#001B3A"
+    SURFACE = "#FFFFFF"
+    ON_SURFACE = "#111111"
+    ON_SURFACE_VARIANT = "#333333"  # secondary text stays dark in sunlight
+    OUTLINE = "#555555"
+    ERROR = "#A8071A"
+
+    # case status colours (text/icons on white, or as chip backgrounds with white text)
+    OVERDUE = "#A8071A"          # 逾期 — red
+    DUE_TODAY = "#8A4100"        # 今日到期 — dark orange (6.9:1)
+    DUE_SOON = "#0B4F8A"         # 本周到期 — the accent
+    RECTIFIED = "#1A6B1F"        # 整改到位 — green (6.5:1)
+    NOT_RECTIFIED = "#A8071A"    # 未整改到位
+    VOIDED = "#555555"           # 作废 — grey
+
+
+#: Minimum size of anything tappable, in logical pixels (Material says 48).
+TOUCH_TARGET = 48
+
+
+def build_theme() -> ft.Theme:
+    """The app theme; set as `page.theme` with `page.theme_mode = LIGHT`."""
+    p = Palette
+    return ft.Theme(
+        font_family=FONT_FAMILY,
+        use_material3=True,
+        color_scheme_seed=p.PRIMARY,
+        color_scheme=ft.ColorScheme(
+            primary=p.PRIMARY,
+            on_primary=p.ON_PRIMARY,
+            primary_container=p.PRIMARY_CONTAINER,
+            on_primary_container=p.ON_PRIMARY_CONTAINER,
+            surface=p.SURFACE,
+            on_surface=p.ON_SURFACE,
+            on_surface_variant=p.ON_SURFACE_VARIANT,
+            outline=p.OUTLINE,
+            error=p.ERROR,
+        ),
+        scaffold_bgcolor=p.SURFACE,
+        text_theme=ft.TextTheme(
+            body_large=ft.TextStyle(size=18, color=p.ON_SURFACE),
+            body_medium=ft.TextStyle(size=16, color=p.ON_SURFACE),
+            body_small=ft.TextStyle(size=14, color=p.ON_SURFACE_VARIANT),
+            title_large=ft.TextStyle(size=24, weight=ft.FontWeight.W_700, color=p.ON_SURFACE),
+            title_medium=ft.TextStyle(size=18, weight=ft.FontWeight.W_600, color=p.ON_SURFACE),
+            label_large=ft.TextStyle(size=16, weight=ft.FontWeight.W_600),
+        ),
+        navigation_bar_theme=ft.NavigationBarTheme(
+            bgcolor="#F2F5F9",
+            indicator_color=p.PRIMARY_CONTAINER,
+            height=72,
+            label_text_style={
+                ft.ControlState.SELECTED: ft.TextStyle(
+                    size=13, weight=ft.FontWeight.W_700, color=p.PRIMARY),
+                ft.ControlState.DEFAULT: ft.TextStyle(size=13, color=p.ON_SURFACE),
+            },
+        ),
+    )
