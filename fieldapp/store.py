@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -164,7 +165,29 @@ class Store:
         # FULL: a committed append survives a power cut, not only a killed process.
         self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.db.execute("PRAGMA foreign_keys=ON")
-        migrations.apply(self.db)
+        with self.write():  # two processes opening a new file must not both migrate it
+            migrations.apply(self.db)
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """A write transaction that takes the write lock up front.
+
+        A deferred BEGIN that reads and then writes can fail at once with
+        "database is locked" when another connection wrote meanwhile (WAL);
+        BEGIN IMMEDIATE waits for the lock instead (up to the busy timeout).
+        Nested use becomes a savepoint.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -188,7 +211,7 @@ class Store:
         results: list[AppendResult] = []
         touched_cases: set[str] = set()
         stored_at = datetime.now(timezone.utc).isoformat()
-        with self.db.atomic():
+        with self.write():
             for event in events:
                 content_hash = event.content_hash()
                 known = self.db.execute(
@@ -276,7 +299,7 @@ class Store:
 
     def rebuild_projections(self) -> None:
         """Drop every projection and fold it again from the log, in one transaction."""
-        with self.db.atomic():
+        with self.write():
             for table in ("cases", "photos", "surveys"):
                 self.db.execute(f"DELETE FROM {table}")
             case_ids = set()
@@ -294,7 +317,7 @@ class Store:
         return row[0] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     # --- reading the log ----------------------------------------------------------
