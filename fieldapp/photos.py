@@ -12,8 +12,10 @@ import functools
 import hashlib
 import io
 import math
+import numbers
 import os
 import re
+import struct
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -144,6 +146,9 @@ def ingest_bytes(data: bytes, photo_dir: Path) -> StoredPhoto:
     """
     data = bytes(data)
     with _open(data) as img:
+        if img.format == "HEIF" and not _boxes_complete(data):
+            # libheif decodes a cut HEIC "successfully", painting the missing tiles green.
+            raise PhotoRejected("truncated", "The HEIC file is truncated.")
         photo = _render(img)
         metadata = _metadata(img)  # after load: a PNG may keep its eXIf chunk after the pixels
     # From the already reduced photo, never the original: a 5x step, box-reduced first.
@@ -172,6 +177,7 @@ def _open(data: bytes) -> Image.Image:
         raise PhotoRejected("empty", "The file is empty.")
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. damaged EXIF tags read while sniffing for MPO
             # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; we refuse those too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
@@ -181,6 +187,11 @@ def _open(data: bytes) -> Image.Image:
         raise PhotoRejected("not_an_image", "The file is not an image.") from exc
     except Exception as exc:  # a plugin choking on a damaged header
         raise PhotoRejected("not_an_image", f"The image header is unreadable ({exc}).") from exc
+    if img.format == "PNG" and "exif" not in img.info:
+        # Pillow only sees an eXIf chunk that follows the pixels after decoding them all.
+        exif = _png_chunk(data, b"eXIf")
+        if exif:
+            img.info["exif"] = exif
     if img.format not in ACCEPTED_FORMATS:
         img.close()
         raise PhotoRejected(
@@ -189,13 +200,40 @@ def _open(data: bytes) -> Image.Image:
     return img
 
 
+def _png_chunk(data: bytes, kind: bytes) -> bytes | None:
+    pos = 8  # after the signature; each chunk is length, type, data, CRC
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == kind:
+            return data[pos + 8 : pos + 8 + length]
+        if data[pos + 4 : pos + 8] == b"IEND":
+            break
+        pos += 12 + length
+    return None
+
+
+def _boxes_complete(data: bytes) -> bool:
+    """True if the top-level ISOBMFF boxes (ftyp, meta, mdat...) exactly fill the file."""
+    pos = 0
+    while pos + 8 <= len(data):
+        size = struct.unpack(">I", data[pos : pos + 4])[0]
+        if size == 1:  # 64-bit size follows the type
+            size = struct.unpack(">Q", data[pos + 8 : pos + 16])[0] if pos + 16 <= len(data) else 0
+        elif size == 0:  # the last box runs to the end of the file
+            return True
+        if size < 8:
+            return False
+        pos += size
+    return pos == len(data)
+
+
 def _render(img: Image.Image) -> Image.Image:
     """Decode to an upright sRGB image of at most MAX_SIDE px."""
     w, h = img.size
     if w * h > MAX_PIXELS:
         raise PhotoRejected(
             "too_many_pixels",
-            f"The photo has {w * h / 1e6:.0f} megapixels ({w}x{h}); the limit is {MAX_PIXELS // 1_000_000}.",
+            f"The photo has {w * h / 1e6:.1f} megapixels ({w}x{h}); the limit is {MAX_PIXELS // 1_000_000}.",
         )
     target = _fit(img.size, MAX_SIDE)
     # Speed: a draft box with the photo's own aspect ratio lets libjpeg decode at 1/2, 1/4
@@ -229,11 +267,16 @@ def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
 
 
 def _flatten(img: Image.Image) -> Image.Image:
-    """Transparent pixels become white (a JPEG has no alpha; black would hide the problem)."""
+    """A mode that resizes well: RGB, L or CMYK (the colour profile is dealt with later)."""
+    if img.mode.startswith("I;16"):  # 16-bit grey PNG: convert("L") would clip, not scale
+        return img.convert("I").point(lambda v: v / 256, "L")
     if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info:
+        # A JPEG has no alpha: transparent pixels become white (black would hide the content).
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
+    if img.mode in ("1", "P"):  # Pillow resizes these with NEAREST only
+        return img.convert("RGB")
     return img
 
 
@@ -242,6 +285,9 @@ def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
     transform = _to_srgb_transform(icc, img.mode) if icc else None
     if transform is not None:
         try:
+            if img.mode == "RGB":
+                ImageCms.applyTransform(img, transform, inPlace=True)  # img is our own copy
+                return img
             return ImageCms.applyTransform(img, transform)
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a mismatched profile is no reason to refuse the photo
@@ -273,19 +319,23 @@ def _jpeg(img: Image.Image) -> bytes:
 
 
 def _exif(img: Image.Image) -> Image.Exif:
-    # PngImageFile.getexif() decodes the whole image to look for an eXIf chunk after the
-    # pixels; before load() we only use what the header gave us.
+    # PngImageFile.getexif() would decode the whole image looking for a late eXIf chunk;
+    # _open already found it if there is one.
     if img.format == "PNG" and "exif" not in img.info:
         return Image.Exif()
     try:
-        return img.getexif()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns about every damaged tag; we just skip them
+            return img.getexif()
     except Exception:  # corrupt EXIF: keep the photo, lose the metadata
         return Image.Exif()
 
 
 def _ifd(exif: Image.Exif, ifd: int) -> dict:
     try:
-        return exif.get_ifd(ifd)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return exif.get_ifd(ifd)
     except Exception:
         return {}
 
@@ -352,6 +402,8 @@ def _degrees(value, ref, positive: str, negative: str) -> float | None:
     ref = ref.upper() if ref else None
     if ref not in (positive, negative):
         return None
+    if isinstance(value, numbers.Real):  # some writers store plain decimal degrees
+        value = (value,)
     if not isinstance(value, tuple) or not 1 <= len(value) <= 3:
         return None
     try:

@@ -346,6 +346,10 @@ class Store:
         """One case with its full history, folded fresh from its events."""
         return project_case(self.case_events(case_id), self.tz)
 
+    def has_photo(self, sha256: str) -> bool:
+        """Whether any stored event names this photo."""
+        return self.db.execute("SELECT 1 FROM photos WHERE sha256 = ?", [sha256]).fetchone() is not None
+
     def case_photos(self, case_id: str) -> list[dict]:
         return list(self.db.query("SELECT * FROM photos WHERE case_id = ? ORDER BY stage DESC, rowid", [case_id]))
 

@@ -1,0 +1,187 @@
+"""What an inspector does with a case, end to end: photos on disk, events in the store.
+
+The screens call these; each call either stores everything it was given or
+nothing (photo files are written first, atomically; the events that name them
+are appended in one transaction; on failure the new, unreferenced files go).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Sequence
+
+from fieldapp import photos as photo_files
+from fieldapp.domain import commands as cmd
+from fieldapp.domain.commands import CommandError
+from fieldapp.domain.events import Event, PhotoAdded, new_event
+from fieldapp.domain.geo import Position
+from fieldapp.domain.projection import CaseState
+from fieldapp.domain.recurrence import NearbyCase
+from fieldapp.store import Store
+
+# How the inspector judged a nearby earlier case before saving.
+NEW_PROBLEM = "new"
+SEEN_AGAIN = "seen_again"  # the same open case: a sighting, not a new case
+CAME_BACK = "came_back"  # 再次出现 after rectification: a new case + a recurrence proposal
+
+
+@dataclass(frozen=True)
+class Saved:
+    case_id: str
+    events: tuple[Event, ...]
+    position_from_photo: bool = False
+
+
+class Casework:
+    def __init__(self, store: Store, photo_dir: Path, who: cmd.Actor, clock: Callable[[], datetime]):
+        self.store = store
+        self.rules = store.rules
+        self.photo_dir = Path(photo_dir)
+        self.who = who
+        self.clock = clock
+
+    # --- reading ---------------------------------------------------------------
+
+    def case(self, case_id: str) -> CaseState:
+        state = self.store.case(case_id)
+        if state is None:
+            raise CommandError("unknown_case", f"no case {case_id}")
+        return state
+
+    def nearby(self, community: str, category: str, position: Position | None) -> list[NearbyCase]:
+        return [] if position is None else self.store.nearby(community, category, position)
+
+    # --- writing ---------------------------------------------------------------
+
+    def register(
+        self,
+        *,
+        community: str,
+        category: str,
+        photos: Sequence[bytes],
+        note: str = "",
+        place: str = "",
+        position: Position | None = None,
+        deadline: date | None = None,
+        unannounced: bool = False,
+        judged: str = NEW_PROBLEM,
+        earlier_case_id: str | None = None,
+    ) -> Saved:
+        """登记问题: at least one photo; the position falls back to the first photo's EXIF one."""
+        if not photos:
+            raise CommandError("no_photo", "a case needs at least one photo")
+        if judged != NEW_PROBLEM and not earlier_case_id:
+            raise CommandError("invalid", "say which earlier case this one repeats")
+        now = self.clock()
+        with self._photos(photos) as stored:
+            from_photo = position is None and stored[0].metadata.position is not None
+            if from_photo:
+                position = stored[0].metadata.position
+            if judged == SEEN_AGAIN:
+                earlier = self.case(earlier_case_id)
+                events = [cmd.sight_again(earlier, self.who, now, note=note, position=position)]
+                events += self._photo_events(earlier.case_id, stored, "before", now)
+                case_id = earlier.case_id
+            else:
+                registered = cmd.register_case(
+                    self.rules,
+                    self.who,
+                    now,
+                    community=community,
+                    category=category,
+                    note=note,
+                    place=place,
+                    position=position,
+                    deadline=deadline,
+                    unannounced=unannounced,
+                )
+                case_id = registered.case_id
+                events = [registered, *self._photo_events(case_id, stored, "before", now)]
+                if judged == CAME_BACK:
+                    self.case(earlier_case_id)  # it must exist here
+                    events.append(cmd.link_recurrence("proposed", case_id, earlier_case_id, self.who, now))
+            self.store.append(events)
+        return Saved(case_id, tuple(events), from_photo)
+
+    def recheck(self, case_id: str, *, rectified: bool, photos: Sequence[bytes], note: str = "") -> Saved:
+        """复查 with "after" photos: 整改到位 (rectified) or 未整改到位."""
+        if not photos:
+            raise CommandError("no_photo", "a re-check needs an after photo")
+        state = self.case(case_id)
+        now = self.clock()
+        with self._photos(photos) as stored:
+            events = self._photo_events(case_id, stored, "after", now)
+            events.append(
+                cmd.recheck(state, self.who, now, rectified=rectified, photos=tuple(p.sha256 for p in stored), note=note)
+            )
+            self.store.append(events)
+        return Saved(case_id, tuple(events))
+
+    def void(self, case_id: str, reason: str) -> Saved:
+        event = cmd.void(self.case(case_id), self.who, self.clock(), reason=reason)
+        self.store.append([event])
+        return Saved(case_id, (event,))
+
+    def answer_survey(self, community: str, answer: str, comment: str = "") -> Event:
+        event = cmd.answer_survey(self.rules, self.who, self.clock(), community=community, answer=answer, comment=comment)
+        self.store.append([event])
+        return event
+
+    # --- photos ----------------------------------------------------------------
+
+    def _photo_events(self, case_id: str, stored, stage: str, now: datetime) -> list[Event]:
+        return [
+            new_event(
+                PhotoAdded(
+                    case_id=case_id,
+                    sha256=p.sha256,
+                    original_sha256=p.original_sha256,
+                    stage=stage,
+                    width=p.width,
+                    height=p.height,
+                    size_bytes=p.size_bytes,
+                    position=p.metadata.position,
+                    taken_at=p.metadata.taken_at,
+                ),
+                actor=self.who.actor,
+                device=self.who.device,
+                now=now,
+            )
+            for p in stored
+        ]
+
+    def _photos(self, photos: Sequence[bytes]) -> "_StoredPhotos":
+        return _StoredPhotos(self, photos)
+
+
+class _StoredPhotos:
+    """Ingest photos; if the block fails, remove the files no stored event names."""
+
+    def __init__(self, work: Casework, photos: Sequence[bytes]):
+        self.work = work
+        self.photos = photos
+        self.stored: list = []
+
+    def __enter__(self):
+        try:
+            for data in self.photos:
+                self.stored.append(photo_files.ingest_bytes(data, self.work.photo_dir))
+        except BaseException:
+            self._remove_unreferenced()
+            raise
+        return self.stored
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self._remove_unreferenced()
+
+    def _remove_unreferenced(self) -> None:
+        for p in self.stored:
+            if not self.work.store.has_photo(p.sha256):
+                for path in (
+                    photo_files.photo_path(self.work.photo_dir, p.sha256),
+                    photo_files.thumb_path(self.work.photo_dir, p.sha256),
+                ):
+                    path.unlink(missing_ok=True)
