@@ -34,7 +34,8 @@ def screen_header(key: str, title: str, subtitle: str | None = None) -> ft.Contr
 
 def empty_state(icon: ft.IconData, message: str, hint: str | None = None,
                 key: str | None = None) -> ft.Control:
-    """A centred icon, a one-line message and an optional hint, for empty lists."""
+    """An icon, a one-line message and an optional hint, centred near the top: for
+    empty lists and not-yet-built screens. ``key`` adds the handle ``empty-<key>``."""
     lines: list[ft.Control] = [
         ft.Icon(icon, size=64, color=Palette.OUTLINE),
         ft.Text(message, theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
@@ -49,11 +50,15 @@ def empty_state(icon: ft.IconData, message: str, hint: str | None = None,
     if key:
         body = ft.Semantics(identifier=f"empty-{key}", container=True, content=column)
     return ft.Container(content=body, padding=ft.Padding.symmetric(horizontal=32, vertical=24),
-                        alignment=ft.Alignment.CENTER, expand=True)
+                        alignment=ft.Alignment.TOP_CENTER, expand=True)
 
 
 def screen(key: str, title: str, *body: ft.Control, subtitle: str | None = None) -> ft.Control:
-    """A whole tab: heading on top, then `body` filling the rest (scrolls if long)."""
+    """A whole tab: the heading, then `body` below it.
+
+    The column does not scroll: for long content pass one ``ft.ListView(expand=True)``
+    (a scrolling Column cannot hold ``expand`` children such as `empty_state`).
+    """
     return ft.Column(
         [screen_header(key, title, subtitle), *body],
         spacing=0,

@@ -41,6 +41,16 @@ class Palette:
 TOUCH_TARGET = 48
 
 
+def text_style(size: float, weight: ft.FontWeight | None = None,
+               color: str | None = None) -> ft.TextStyle:
+    """A TextStyle in the bundled CJK font.
+
+    Flet 1.0.5 gotcha: a `Theme.text_theme` style without `font_family` drops the
+    theme's `font_family` (Chinese turns into boxes), so every style names it.
+    """
+    return ft.TextStyle(size=size, weight=weight, color=color, font_family=FONT_FAMILY)
+
+
 def build_theme() -> ft.Theme:
     """The app theme; set as `page.theme` with `page.theme_mode = LIGHT`."""
     p = Palette
@@ -61,21 +71,29 @@ def build_theme() -> ft.Theme:
         ),
         scaffold_bgcolor=p.SURFACE,
         text_theme=ft.TextTheme(
-            body_large=ft.TextStyle(size=18, color=p.ON_SURFACE),
-            body_medium=ft.TextStyle(size=16, color=p.ON_SURFACE),
-            body_small=ft.TextStyle(size=14, color=p.ON_SURFACE_VARIANT),
-            title_large=ft.TextStyle(size=24, weight=ft.FontWeight.W_700, color=p.ON_SURFACE),
-            title_medium=ft.TextStyle(size=18, weight=ft.FontWeight.W_600, color=p.ON_SURFACE),
-            label_large=ft.TextStyle(size=16, weight=ft.FontWeight.W_600),
+            display_large=text_style(48),
+            display_medium=text_style(40),
+            display_small=text_style(34),
+            headline_large=text_style(30, ft.FontWeight.W_700),
+            headline_medium=text_style(28, ft.FontWeight.W_700),
+            headline_small=text_style(26, ft.FontWeight.W_700),
+            title_large=text_style(24, ft.FontWeight.W_700, p.ON_SURFACE),
+            title_medium=text_style(18, ft.FontWeight.W_600, p.ON_SURFACE),
+            title_small=text_style(16, ft.FontWeight.W_600, p.ON_SURFACE),
+            body_large=text_style(18, color=p.ON_SURFACE),
+            body_medium=text_style(16, color=p.ON_SURFACE),
+            body_small=text_style(14, color=p.ON_SURFACE_VARIANT),
+            label_large=text_style(16, ft.FontWeight.W_600),
+            label_medium=text_style(14, ft.FontWeight.W_600),
+            label_small=text_style(13, ft.FontWeight.W_600),
         ),
         navigation_bar_theme=ft.NavigationBarTheme(
             bgcolor="#F2F5F9",
             indicator_color=p.PRIMARY_CONTAINER,
             height=72,
             label_text_style={
-                ft.ControlState.SELECTED: ft.TextStyle(
-                    size=13, weight=ft.FontWeight.W_700, color=p.PRIMARY),
-                ft.ControlState.DEFAULT: ft.TextStyle(size=13, color=p.ON_SURFACE),
+                ft.ControlState.SELECTED: text_style(13, ft.FontWeight.W_700, p.PRIMARY),
+                ft.ControlState.DEFAULT: text_style(13, color=p.ON_SURFACE),
             },
         ),
     )
