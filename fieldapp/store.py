@@ -23,7 +23,7 @@ from sqlite_utils.migrations import Migrations
 from fieldapp.domain import deadlines
 from fieldapp.domain.events import CASE_EVENT_TYPES, Event, PhotoAdded, SurveyAnswered
 from fieldapp.domain.geo import Position, bounding_box
-from fieldapp.domain.projection import OPEN, STATUSES, CaseState, project_case
+from fieldapp.domain.projection import OPEN, STATUSES, CaseState, case_status, project_case
 from fieldapp.domain.recurrence import Candidate, NearbyCase, nearby_cases
 from fieldapp.domain.rules import Rules
 
@@ -464,17 +464,8 @@ class Store:
     def _case_row(self, r: dict, now: datetime) -> CaseRow:
         deadline = date.fromisoformat(r["deadline"])
         lifecycle = r["lifecycle"]
-        if lifecycle == OPEN:
-            status = {
-                deadlines.OVERDUE: "overdue",
-                deadlines.DUE_TODAY: "due_today",
-                deadlines.DUE_SOON: "due_soon",
-                deadlines.LATER: "open",
-            }[deadlines.urgency(deadline, now, self.tz, self.rules.due_soon_days)]
-        elif lifecycle == "rectified":
-            status = "rectified_on_time" if r["on_time"] else "rectified_late"
-        else:
-            status = "voided"
+        on_time = None if r["on_time"] is None else bool(r["on_time"])
+        status = case_status(lifecycle, on_time, deadline, now, self.tz, self.rules.due_soon_days)
         return CaseRow(
             case_id=r["case_id"],
             community=r["community"],

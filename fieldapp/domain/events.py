@@ -297,7 +297,16 @@ class RecurrenceRejected(_RecurrenceLink):
 
 
 @dataclass(frozen=True)
-class SurveyAnswered(Payload):
+class _CommunityRecord(Payload):
+    """A record about a community as a whole: its subject is the community."""
+
+    @property
+    def subject(self) -> str:
+        return getattr(self, "community")
+
+
+@dataclass(frozen=True)
+class SurveyAnswered(_CommunityRecord):
     """One resident's questionnaire (满意度调查)."""
 
     TYPE = "survey.answered"
@@ -308,10 +317,6 @@ class SurveyAnswered(Payload):
     answer: str
     comment: str
     answered_at: datetime
-
-    @property
-    def subject(self) -> str:
-        return self.community
 
     @classmethod
     def from_payload(cls, d: dict) -> "SurveyAnswered":
@@ -325,7 +330,7 @@ class SurveyAnswered(Payload):
 
 
 @dataclass(frozen=True)
-class SurveyTallied(Payload):
+class SurveyTallied(_CommunityRecord):
     """Paper questionnaires counted at the office: counts per answer."""
 
     TYPE = "survey.tallied"
@@ -335,10 +340,6 @@ class SurveyTallied(Payload):
     date: date
     counts: dict  # answer -> count
     note: str
-
-    @property
-    def subject(self) -> str:
-        return self.community
 
     @classmethod
     def from_payload(cls, d: dict) -> "SurveyTallied":
@@ -354,7 +355,7 @@ class SurveyTallied(Payload):
 
 
 @dataclass(frozen=True)
-class SuperiorScored(Payload):
+class SuperiorScored(_CommunityRecord):
     """The higher level's monthly score of a community (上级考核)."""
 
     TYPE = "score.superior"
@@ -364,17 +365,13 @@ class SuperiorScored(Payload):
     month: str  # YYYY-MM
     score: float
 
-    @property
-    def subject(self) -> str:
-        return self.community
-
     @classmethod
     def from_payload(cls, d: dict) -> "SuperiorScored":
         return cls(v.code(d, "community"), v.month(d, "month"), v.number(d, "score", low=0, high=100))
 
 
 @dataclass(frozen=True)
-class OfficeAssessed(Payload):
+class OfficeAssessed(_CommunityRecord):
     """One of the office's irregular comprehensive assessments (本办考核)."""
 
     TYPE = "score.office"
@@ -384,17 +381,13 @@ class OfficeAssessed(Payload):
     date: date
     score: float
 
-    @property
-    def subject(self) -> str:
-        return self.community
-
     @classmethod
     def from_payload(cls, d: dict) -> "OfficeAssessed":
         return cls(v.code(d, "community"), v.local_date(d, "date"), v.number(d, "score", low=0, high=100))
 
 
 @dataclass(frozen=True)
-class BonusAwarded(Payload):
+class BonusAwarded(_CommunityRecord):
     """Media coverage or praise that earns a bonus (加分)."""
 
     TYPE = "bonus.awarded"
@@ -404,10 +397,6 @@ class BonusAwarded(Payload):
     code: str
     date: date
     description: str
-
-    @property
-    def subject(self) -> str:
-        return self.community
 
     @classmethod
     def from_payload(cls, d: dict) -> "BonusAwarded":

@@ -105,20 +105,30 @@ class CaseState:
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)
 
     def status(self, now: datetime, tz: ZoneInfo, due_soon_days: int = 3) -> str:
-        if self.lifecycle == VOIDED:
-            return STATUS_VOIDED
-        if self.lifecycle == RECTIFIED:
-            return STATUS_RECTIFIED_ON_TIME if self.on_time else STATUS_RECTIFIED_LATE
-        return {
-            deadlines.OVERDUE: STATUS_OVERDUE,
-            deadlines.DUE_TODAY: STATUS_DUE_TODAY,
-            deadlines.DUE_SOON: STATUS_DUE_SOON,
-            deadlines.LATER: STATUS_OPEN,
-        }[deadlines.urgency(self.deadline, now, tz, due_soon_days)]
+        return case_status(self.lifecycle, self.on_time, self.deadline, now, tz, due_soon_days)
 
     @property
     def confirmed_recurrence_of(self) -> tuple[str, ...]:
         return tuple(e for e, state in self.recurrences if state == RECURRENCE_CONFIRMED)
+
+
+_URGENCY_STATUS = {
+    deadlines.OVERDUE: STATUS_OVERDUE,
+    deadlines.DUE_TODAY: STATUS_DUE_TODAY,
+    deadlines.DUE_SOON: STATUS_DUE_SOON,
+    deadlines.LATER: STATUS_OPEN,
+}
+
+
+def case_status(
+    lifecycle: str, on_time: bool | None, deadline: date, now: datetime, tz: ZoneInfo, due_soon_days: int = 3
+) -> str:
+    """What a user sees: voided, rectified on time / late, or an open case's urgency."""
+    if lifecycle == VOIDED:
+        return STATUS_VOIDED
+    if lifecycle == RECTIFIED:
+        return STATUS_RECTIFIED_ON_TIME if on_time else STATUS_RECTIFIED_LATE
+    return _URGENCY_STATUS[deadlines.urgency(deadline, now, tz, due_soon_days)]
 
 
 def _add_unique(items: tuple[str, ...], *new: str) -> tuple[str, ...]:
