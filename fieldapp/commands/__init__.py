@@ -1,5 +1,5 @@
 """Command groups of the CLI. Each module exposes `register(subparsers)`."""
 
-from fieldapp.commands import photo
+from fieldapp.commands import app, office, photo, sync
 
-COMMAND_GROUPS = [photo.register]
+COMMAND_GROUPS = [app.register, photo.register, sync.register, office.register]

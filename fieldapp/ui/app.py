@@ -1,8 +1,9 @@
 """The phone app shell: page setup, bottom navigation, tab switching, and `run`.
 
-    python -m fieldapp.ui.app --port 8550 --data-dir /tmp/fieldapp-data
+    python -m fieldapp.ui.app --port 8550 --data-dir /tmp/fieldapp-data [--demo]
 
-Environment: ``FIELDAPP_DATA_DIR`` (data folder, if no ``--data-dir``),
+``--demo`` fills an EMPTY store with a living sample (`fieldapp.demo.fill_demo`);
+a store that has data is never touched. Environment: ``FIELDAPP_DATA_DIR`` (data folder, if no ``--data-dir``),
 ``FIELDAPP_NOW`` (ISO timestamp with offset: freezes the clock, for tests).
 """
 
@@ -17,8 +18,11 @@ from typing import Callable, Optional
 import flet as ft
 
 import fieldapp
+from fieldapp.rules import load_rules
 from fieldapp.ui import strings
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.data import DataService, prepare_data_dir
+from fieldapp.ui.device import Device
 from fieldapp.ui.screens import TABS, Tab, tab_index
 from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, build_theme
 
@@ -36,7 +40,9 @@ class Shell:
     def __init__(self, page: ft.Page, ctx: AppContext, tabs: tuple[Tab, ...] = TABS):
         self.page = page
         self.tabs = tabs
-        self.ctx = ctx.for_session(page, self.navigate)
+        #: the session's services (file picker, GPS, camera), referenced for its lifetime
+        self.device = Device(page)
+        self.ctx = ctx.for_session(page, self.navigate, self.device)
         self.views: dict[str, ft.Control] = {}
         self.body = ft.Container(expand=True)
         self.nav = ft.NavigationBar(
@@ -89,12 +95,30 @@ def setup_page(page: ft.Page) -> None:
     page.fonts = {FONT_FAMILY: FONT_ASSET}
     page.theme = build_theme()
     page.theme_mode = ft.ThemeMode.LIGHT
+    # Material's own words (date picker, menus, text-field counters) in zh-CN too
+    zh = ft.Locale("zh", "CN")
+    page.locale_configuration = ft.LocaleConfiguration(supported_locales=[zh], current_locale=zh)
     page.padding = 0
     page.spacing = 0
 
 
+def attach_data(ctx: AppContext, demo: bool = False) -> AppContext:
+    """Open the data folder (device id, settings; ``demo``: fill an empty store) and
+    give `ctx` its data worker. Idempotent: a context with data is returned as is."""
+    if ctx.data is not None:
+        return ctx
+    rules = load_rules()
+    settings, made = prepare_data_dir(ctx.data_dir, rules, ctx.clock(), demo=demo)
+    if made:
+        log.info("demo data: %d cases", made)
+    data = DataService(ctx.data_dir, rules, ctx.clock)
+    data.remember_settings(settings)
+    return ctx.with_data(data)
+
+
 def build_main(ctx: AppContext) -> Callable[[ft.Page], None]:
     """A Flet `main` bound to `ctx` (one per process, shared by all sessions)."""
+    ctx = attach_data(ctx)
 
     def session_main(page: ft.Page) -> None:
         setup_page(page)
@@ -109,9 +133,13 @@ def main(page: ft.Page) -> None:
 
 
 def run(port: int = DEFAULT_PORT, host: str = "127.0.0.1",
-        data_dir: Optional[Path | str] = None) -> None:
-    """Serve the app to a browser on http://host:port/ (blocks until SIGTERM/SIGINT)."""
-    ctx = AppContext.from_env(data_dir)
+        data_dir: Optional[Path | str] = None, demo: bool = False) -> None:
+    """Serve the app to a browser on http://host:port/ (blocks until SIGTERM/SIGINT).
+
+    Inside the Flet phone runtime (``FLET_PLATFORM`` set) `ft.run` ignores the web
+    view and serves the native client instead, so the same entry point works there.
+    """
+    ctx = attach_data(AppContext.from_env(data_dir), demo=demo)
     log.info("fieldapp UI: data_dir=%s assets=%s", ctx.data_dir, ASSETS_DIR)
     ft.run(
         build_main(ctx),
@@ -130,13 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="data folder (default: $FIELDAPP_DATA_DIR or ~/.fieldapp)")
+    parser.add_argument("--demo", action="store_true",
+                        help="fill an EMPTY store with demo cases (never touches one with data)")
     return parser
 
 
 def cli(argv: Optional[list[str]] = None) -> int:
     # parse_known_args: the Flet phone runtime may pass arguments of its own.
     args, _ = build_parser().parse_known_args(argv)
-    run(port=args.port, host=args.host, data_dir=args.data_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    run(port=args.port, host=args.host, data_dir=args.data_dir, demo=args.demo)
     return 0
 
 

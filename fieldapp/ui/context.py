@@ -5,7 +5,8 @@ One `AppContext` is made per process from the command line and the environment
 navigation (`for_session`): in the browser each tab is a session of its own.
 
 Screens must take the time from `ctx.clock()` (never `datetime.now()`), so tests
-can freeze it with ``FIELDAPP_NOW``. Later this grows a store factory and settings.
+can freeze it with ``FIELDAPP_NOW``. `data` reads and writes the store off the UI
+loop; `device` holds the session's file picker, GPS and camera.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     import flet as ft
+
+    from fieldapp.ui.data import DataService
+    from fieldapp.ui.device import Device
 
 ENV_DATA_DIR = "FIELDAPP_DATA_DIR"
 ENV_NOW = "FIELDAPP_NOW"
@@ -67,8 +71,12 @@ class AppContext:
     page: Optional["ft.Page"] = None
     #: Switches the bottom tab: ``ctx.navigate("cases")``. Set by the app shell.
     navigate: Callable[[str], None] = field(default=lambda key: None, compare=False)
-    #: Free-form extras until they earn a typed field (store factory, settings…).
+    #: Free-form extras until they earn a typed field.
     extras: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The data worker (stores, settings), one per process; None in view-only unit tests.
+    data: Optional["DataService"] = field(default=None, compare=False)
+    #: This session's phone services (file picker, GPS, camera); set by the shell.
+    device: Optional["Device"] = field(default=None, compare=False)
 
     @classmethod
     def from_env(cls, data_dir: Path | str | None = None,
@@ -87,9 +95,14 @@ class AppContext:
         clock = frozen_clock(now) if now else utc_now
         return cls(data_dir=path, clock=clock)
 
-    def for_session(self, page: "ft.Page", navigate: Callable[[str], None]) -> "AppContext":
-        """A copy bound to one session's page and tab switcher."""
-        return replace(self, page=page, navigate=navigate)
+    def for_session(self, page: "ft.Page", navigate: Callable[[str], None],
+                    device: Optional["Device"] = None) -> "AppContext":
+        """A copy bound to one session's page, tab switcher and phone services."""
+        return replace(self, page=page, navigate=navigate, device=device)
+
+    def with_data(self, data: "DataService") -> "AppContext":
+        """A copy with the data worker (see `fieldapp.ui.data`)."""
+        return replace(self, data=data)
 
     def now_local(self) -> datetime:
         """The clock's time in China Standard Time, for display and 'due today'."""

@@ -1,10 +1,16 @@
-"""Display formats for dates and times (China Standard Time, zh-CN words)."""
+"""Display formats (China Standard Time, zh-CN words) and error messages.
+
+Pure functions, no Flet: unit-tested without a browser.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
+from typing import Optional
 
+from fieldapp.domain.geo import Position
 from fieldapp.ui import strings
+from fieldapp.ui.theme import Palette
 
 
 def date_short(d: date) -> str:
@@ -15,3 +21,136 @@ def date_short(d: date) -> str:
 def date_full(d: date) -> str:
     """``2022年6月1日``."""
     return strings.DATE_FULL_FMT.format(year=d.year, month=d.month, day=d.day)
+
+
+def time_short(t: datetime, tz: tzinfo) -> str:
+    """``6月1日 09:05`` in local time."""
+    local = t.astimezone(tz)
+    return f"{strings.DATE_FMT.format(month=local.month, day=local.day)} {local:%H:%M}"
+
+
+# --- deadlines and statuses -----------------------------------------------------------
+
+#: status (fieldapp.domain.projection.STATUSES) -> (label, colour)
+STATUS_LABELS = {
+    "overdue": (strings.STATUS_OVERDUE, Palette.OVERDUE),
+    "due_today": (strings.DUE_TODAY, Palette.DUE_TODAY),
+    "due_soon": (strings.STATUS_DUE_SOON, Palette.DUE_SOON),
+    "open": (strings.STATUS_LATER, Palette.PRIMARY),
+    "rectified_on_time": (strings.STATUS_RECTIFIED_ON_TIME, Palette.RECTIFIED),
+    "rectified_late": (strings.STATUS_RECTIFIED_LATE, Palette.DUE_TODAY),
+    "voided": (strings.STATUS_VOIDED, Palette.VOIDED),
+}
+#: the open-case statuses, most urgent first (the filter chips of 我的案件)
+OPEN_STATUSES = ("overdue", "due_today", "due_soon", "open")
+
+
+def urgency_label(status: str, days_left: int) -> tuple[str, str]:
+    """What a case row shows on the right: ``逾期3天`` (red), ``今日到期``, ``剩2天``…
+
+    Closed cases show their status instead.
+    """
+    if status == "overdue" or (status in OPEN_STATUSES and days_left < 0):
+        return strings.OVERDUE_BY_DAYS.format(n=-days_left), Palette.OVERDUE
+    if status == "due_today" or (status in OPEN_STATUSES and days_left == 0):
+        return strings.DUE_TODAY, Palette.DUE_TODAY
+    if status in OPEN_STATUSES:
+        colour = Palette.DUE_SOON if status == "due_soon" else Palette.ON_SURFACE_VARIANT
+        return strings.DUE_IN_DAYS.format(n=days_left), colour
+    return status_label(status)
+
+
+def status_label(status: str) -> tuple[str, str]:
+    return STATUS_LABELS.get(status, (status, Palette.ON_SURFACE))
+
+
+# --- places ---------------------------------------------------------------------------
+
+def distance(metres: float) -> str:
+    """``12 米``, ``1.5 公里``."""
+    if metres < 1000:
+        return strings.DISTANCE_M.format(n=round(metres))
+    return strings.DISTANCE_KM.format(n=metres / 1000)
+
+
+def position(p: Position) -> str:
+    """``北纬 34.26550，东经 108.95420`` (plain signed degrees outside the N/E quadrant)."""
+    if p.lat >= 0 and p.lon >= 0:
+        return strings.POSITION_FMT.format(lat=p.lat, lon=p.lon)
+    return strings.POSITION_FMT_ANY.format(lat=p.lat, lon=p.lon)
+
+
+def accuracy_text(accuracy_m: Optional[float], warn_above_m: float) -> tuple[str, bool]:
+    """(text, is_warning) for a GPS fix's accuracy."""
+    if accuracy_m is None or accuracy_m <= 0:
+        return strings.LOCATION_OK_UNKNOWN, False
+    m = round(accuracy_m)
+    if accuracy_m > warn_above_m:
+        return strings.LOCATION_POOR.format(m=m), True
+    return strings.LOCATION_OK.format(m=m), False
+
+
+# --- errors ---------------------------------------------------------------------------
+
+def error_message(exc: BaseException) -> str:
+    """A Chinese sentence saying what happened and what to do, for any failure."""
+    from fieldapp.domain.commands import CommandError
+    from fieldapp.domain.validate import EventError
+    from fieldapp.photos import PhotoRejected
+
+    if isinstance(exc, PhotoRejected):
+        return strings.PHOTO_ERRORS.get(exc.code, strings.PHOTO_ERRORS["not_an_image"])
+    if isinstance(exc, CommandError):
+        known = strings.ERRORS.get(exc.code)
+        return known or strings.ERROR_UNKNOWN.format(detail=exc.code)
+    if isinstance(exc, EventError):
+        return strings.ERRORS["invalid"]
+    if isinstance(exc, OSError):
+        return strings.ERROR_STORAGE.format(detail=exc.strerror or type(exc).__name__)
+    return strings.ERROR_UNKNOWN.format(detail=type(exc).__name__)
+
+
+# --- the timeline of a case -------------------------------------------------------------
+
+def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo) -> str:
+    """One line of 处理记录 for a HistoryEntry (type + payload)."""
+    if entry_type == "case.registered":
+        text = strings.EV_REGISTERED.format(
+            category=category_name(detail.get("category", "")),
+            deadline=_date_text(detail.get("deadline")))
+    elif entry_type == "photo.added":
+        text = strings.EV_PHOTO_AFTER if detail.get("stage") == "after" else strings.EV_PHOTO_BEFORE
+    elif entry_type == "case.sighted":
+        text = strings.EV_SIGHTED
+    elif entry_type == "case.rechecked":
+        text = strings.EV_RECHECK_OK if detail.get("outcome") == "rectified" else strings.EV_RECHECK_SHORT
+    elif entry_type == "case.deadline_changed":
+        text = strings.EV_DEADLINE.format(deadline=_date_text(detail.get("deadline")),
+                                          reason=detail.get("reason", ""))
+    elif entry_type == "case.verified":
+        text = strings.EV_VERIFIED
+    elif entry_type == "case.exempted":
+        text = strings.EV_EXEMPTED.format(reason=detail.get("reason", ""))
+    elif entry_type == "case.voided":
+        return strings.EV_VOIDED.format(reason=detail.get("reason", ""))
+    elif entry_type == "recurrence.proposed":
+        text = strings.EV_RECURRENCE_PROPOSED
+    elif entry_type == "recurrence.confirmed":
+        text = strings.EV_RECURRENCE_CONFIRMED
+    elif entry_type == "recurrence.rejected":
+        text = strings.EV_RECURRENCE_REJECTED
+    else:
+        text = strings.EV_OTHER
+    note = (detail.get("note") or "").strip()
+    if note and entry_type in ("case.rechecked", "case.sighted", "case.verified"):
+        text = text + strings.PARENS.format(text=strings.EV_NOTE.format(note=note))
+    return text
+
+
+def _date_text(value) -> str:
+    if isinstance(value, date):
+        return date_short(value)
+    try:
+        return date_short(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")

@@ -2,8 +2,10 @@
 
 Fixtures
 --------
-app_factory      function  ``app_factory(now=None, env=None)`` -> started `AppServer`
-                           (own data folder and port); all stopped at teardown.
+app_factory      function  ``app_factory(now=None, env=None, start=True)`` -> started
+                           `AppServer` (own data folder and port); all stopped at
+                           teardown. ``start=False``: fill ``server.data_dir`` (see
+                           prefill.py), set ``server.now``, then ``server.start()``.
                            ``server.restart()`` = stop + start, same port and data.
 app_server       function  one app with the clock frozen at ``FROZEN_NOW``.
 chromium_browser module    headless /usr/bin/chromium. Skips when Chromium or
@@ -91,11 +93,15 @@ def _failed(request) -> bool:
 def app_factory(tmp_path, request) -> Iterator[Callable[..., AppServer]]:
     servers: list[AppServer] = []
 
-    def start(now: Optional[str] = None, env: Optional[dict[str, str]] = None) -> AppServer:
+    def start(now: Optional[str] = None, env: Optional[dict[str, str]] = None,
+              start: bool = True) -> AppServer:
         n = len(servers)
         server = AppServer(data_dir=tmp_path / f"data{n}", log_path=tmp_path / f"app{n}.log",
                            now=now, env=env)
         servers.append(server)
+        if not start:   # fill server.data_dir first, then server.start()
+            server.data_dir.mkdir(parents=True, exist_ok=True)
+            return server
         return server.start()
 
     yield start

@@ -170,13 +170,16 @@ def test_context_from_env(tmp_path):
 
 class StubPage(SimpleNamespace):
     def __init__(self):
-        super().__init__(controls=[], navigation_bar=None, updates=0)
+        super().__init__(controls=[], navigation_bar=None, updates=0, tasks=[])
 
     def add(self, *controls):
         self.controls.extend(controls)
 
     def update(self, *controls):
         self.updates += 1
+
+    def run_task(self, handler, *args):   # screens refresh themselves in a task
+        self.tasks.append(handler)
 
 
 def find_identifiers(control) -> set[str]:

@@ -1,21 +1,313 @@
-"""我的案件: the inspector's open cases, by rectification deadline (placeholder)."""
+"""我的案件: the open cases on this phone, most urgent first, filterable, paged.
+
+Order: overdue (逾期N天, red) → due today (今日到期) → due soon (剩N天) → later.
+Filters: community, status (chips with counts) and 我登记的. The list is a
+lazy `ListView` filled one page (`queries.PAGE_SIZE` rows, store offset/limit)
+at a time; the next page loads when the list is scrolled near its end.
+Tapping a row opens 案件详情 in place of the list (`case_detail`).
+
+Test handles: ``case-<case id>`` per row, ``cases-footer``, ``screen-cases``.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Optional
+
 import flet as ft
 
-from fieldapp.ui import fmt, strings
-from fieldapp.ui.components import empty_state, screen
+from fieldapp.store import CaseRow
+from fieldapp.ui import fmt, queries, strings
+from fieldapp.ui.components import (
+    Message, choice_chip, chip_row, empty_state, screen_header, status_pill, thumb,
+    on, update_if_shown,
+)
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.data import DataService, data_of
+from fieldapp.ui.theme import Palette
+
+log = logging.getLogger(__name__)
 
 KEY = "cases"
+THUMB = 64
+#: load the next page when the list is this close to its end (logical px)
+PRELOAD_PX = 800
+
+
+def case_row(row: CaseRow, thumb_bytes: Optional[bytes], community: str, category: str,
+             on_click) -> ft.Control:
+    """One line of the list: photo, category · community, place, deadline, urgency."""
+    label, colour = fmt.urgency_label(row.status, row.days_left)
+    text = ft.Column([
+        ft.Text(f"{category} · {community}", theme_style=ft.TextThemeStyle.TITLE_SMALL,
+                max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+        ft.Text(row.place or strings.NO_PLACE, theme_style=ft.TextThemeStyle.BODY_SMALL,
+                max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+        ft.Text(strings.DEADLINE_ON.format(date=fmt.date_short(row.deadline)),
+                theme_style=ft.TextThemeStyle.BODY_SMALL, max_lines=1),
+    ], spacing=2, expand=True, tight=True)
+    return ft.Semantics(identifier=f"case-{row.case_id}", container=True, content=ft.Container(
+        ft.Row([thumb(thumb_bytes, THUMB), text, status_pill(label, colour)],
+               spacing=12, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        padding=ft.Padding.symmetric(horizontal=16, vertical=10),
+        border=ft.Border.only(bottom=ft.BorderSide(1, "#E3E6EA")),
+        on_click=on_click,
+        ink=True,
+    ))
+
+
+class CasesScreen:
+    """The 我的案件 tab: list + filters, or one case's detail."""
+
+    def __init__(self, ctx: AppContext):
+        self.ctx = ctx
+        self.data: DataService = data_of(ctx)
+        rules = self.data.rules
+        self.community_names, self.category_names = queries.names(rules)
+        self.filter = queries.CaseFilter()
+        self.counts: dict[str, dict[str, int]] = {}
+        self.offset = 0
+        self.has_more = False
+        self.loading = False
+        self.generation = 0          # bumps on every refresh: a late page of an old filter is dropped
+        self.detail = None
+
+        self.message = Message(KEY)
+        self.community_chips = chip_row([])
+        self.status_chips = chip_row([])
+        self.list_view = ft.ListView(expand=True, spacing=0, on_scroll=self._on_scroll,
+                                     scroll_interval=150)
+        self.footer_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL,
+                                   color=Palette.ON_SURFACE_VARIANT)
+        self.more_button = ft.TextButton(strings.LOAD_MORE, on_click=self._load_more_clicked,
+                                         visible=False)
+        self.footer = ft.Semantics(identifier="cases-footer", container=True, content=ft.Container(
+            ft.Column([self.more_button, self.footer_text], spacing=4,
+                      horizontal_alignment=ft.CrossAxisAlignment.CENTER),
+            padding=ft.Padding.symmetric(vertical=16), alignment=ft.Alignment.CENTER))
+        self.empty = empty_state(ft.Icons.INBOX_OUTLINED, strings.CASES_EMPTY,
+                                 strings.CASES_EMPTY_HINT, key=KEY)
+        self.filter_empty = empty_state(ft.Icons.FILTER_ALT_OFF_OUTLINED,
+                                        strings.CASES_FILTER_EMPTY,
+                                        strings.CASES_FILTER_EMPTY_HINT, key=f"{KEY}-filter")
+        self.list_area = ft.Container(expand=True)
+        self.filters = ft.Container(
+            ft.Column([self.community_chips, self.status_chips], spacing=8),
+            padding=ft.Padding.only(left=16, right=16, bottom=8))
+        self.list_screen = ft.Column([
+            screen_header(KEY, strings.TITLE_CASES, self._subtitle()),
+            self.filters,
+            ft.Container(self.message.control, padding=ft.Padding.symmetric(horizontal=16)),
+            ft.Divider(height=1, color="#E3E6EA"),
+            self.list_area,
+        ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.root = ft.Container(self.list_screen, expand=True, data=self)
+
+    # --- data -------------------------------------------------------------------------
+
+    def _subtitle(self) -> str:
+        return f"{strings.APP_ORG} · {fmt.date_short(self.ctx.today())}"
+
+    def _inspector(self) -> Optional[str]:
+        return self.data.settings.inspector_id if self.filter.inspector else None
+
+    def load_first_page_here(self) -> None:
+        """Counts and the first page, read in this thread (first build)."""
+        now = self.ctx.clock()
+        self.counts = self.data.run_here(queries.open_counts, now, self.filter.inspector)
+        page = self.data.run_here(queries.case_page, self.data.photo_dir, now, self.filter, 0)
+        self._show_first_page(page)
+
+    async def refresh(self) -> None:
+        """Re-read counts and the first page (after a filter change or a save elsewhere)."""
+        self.generation += 1
+        generation = self.generation
+        now = self.ctx.clock()
+        flt = self.filter
+        try:
+            counts = await self.data.run(queries.open_counts, now, flt.inspector)
+            page = await self.data.run(queries.case_page, self.data.photo_dir, now, flt, 0)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("refresh failed")
+            self.message.show(fmt.error_message(exc), "error")
+            self._update()
+            return
+        if generation != self.generation:
+            return
+        self.message.clear()
+        self.counts = counts
+        self._show_first_page(page)
+        self._update()
+
+    def _show_first_page(self, page: queries.CasePage) -> None:
+        self._build_chips()
+        self.list_view.controls = [self._row(r, page.thumbs) for r in page.rows]
+        self.offset = page.next_offset
+        self.has_more = page.has_more
+        self._update_footer()
+        self.list_view.controls.append(self.footer)
+        if page.rows:
+            self.list_area.content = self.list_view
+        elif queries.count_open(self.counts, None, None) == 0 and not self.filter.inspector:
+            self.list_area.content = self.empty
+        else:
+            self.list_area.content = self.filter_empty
+
+    async def load_more(self) -> None:
+        if self.loading or not self.has_more:
+            return
+        self.loading = True
+        generation = self.generation
+        self.footer_text.value = strings.LOADING
+        self.more_button.visible = False
+        self._update()
+        try:
+            page = await self.data.run(queries.case_page, self.data.photo_dir, self.ctx.clock(),
+                                       self.filter, self.offset)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("load more failed")
+            self.message.show(fmt.error_message(exc), "error")
+            self.loading = False
+            self._update_footer()
+            self._update()
+            return
+        self.loading = False
+        if generation != self.generation:
+            return
+        rows = [self._row(r, page.thumbs) for r in page.rows]
+        # insert before the footer (the last control)
+        self.list_view.controls[-1:-1] = rows
+        self.offset = page.next_offset
+        self.has_more = page.has_more
+        self._update_footer()
+        self._update()
+
+    def _update_footer(self) -> None:
+        self.more_button.visible = self.has_more
+        self.footer_text.value = "" if self.has_more else strings.ALL_SHOWN.format(n=self.offset)
+
+    def _row(self, row: CaseRow, thumbs: dict[str, bytes]) -> ft.Control:
+        return case_row(row, thumbs.get(row.thumb) if row.thumb else None,
+                        self.community_names.get(row.community, row.community),
+                        self.category_names.get(row.category, row.category),
+                        on(self.open_case, row.case_id))
+
+    # --- filters ----------------------------------------------------------------------
+
+    def _build_chips(self) -> None:
+        f = self.filter
+        # community: one chip that opens a menu (4+ communities do not fit a 360 px line)
+        current = (self.community_names.get(f.community, f.community) if f.community
+                   else strings.ALL_COMMUNITIES)
+        items = [ft.PopupMenuItem(
+            content=f"{strings.ALL_COMMUNITIES} ({queries.count_open(self.counts, None, f.status)})",
+            on_click=on(self._set_filter_community, None))]
+        for code, name in self.community_names.items():
+            items.append(ft.PopupMenuItem(
+                content=f"{name} ({queries.count_open(self.counts, code, f.status)})",
+                checked=f.community == code,
+                on_click=on(self._set_filter_community, code)))
+        menu = ft.PopupMenuButton(
+            content=ft.Container(
+                ft.Row([ft.Icon(ft.Icons.HOLIDAY_VILLAGE_OUTLINED, size=18),
+                        ft.Text(current, theme_style=ft.TextThemeStyle.LABEL_LARGE, no_wrap=True),
+                        ft.Container(ft.Text(str(queries.count_open(self.counts, f.community, f.status)),
+                                             theme_style=ft.TextThemeStyle.LABEL_SMALL,
+                                             color=Palette.ON_PRIMARY),
+                                     bgcolor=Palette.OUTLINE, border_radius=ft.BorderRadius.all(10),
+                                     padding=ft.Padding.symmetric(horizontal=7, vertical=1)),
+                        ft.Icon(ft.Icons.ARROW_DROP_DOWN, size=20)],
+                       spacing=6, tight=True),
+                height=40, padding=ft.Padding.symmetric(horizontal=12),
+                border_radius=ft.BorderRadius.all(20),
+                border=ft.Border.all(2 if f.community else 1,
+                                     Palette.PRIMARY if f.community else "#AEB4BD"),
+                bgcolor=Palette.PRIMARY_CONTAINER if f.community else Palette.SURFACE),
+            items=items,
+            padding=0,
+            menu_position=ft.PopupMenuPosition.UNDER,
+        )
+        self.community_chips.controls = [
+            ft.Semantics(identifier="filter-community", label=current, button=True,
+                         container=True, content=menu),
+            choice_chip(strings.ONLY_MINE, f.inspector is not None,
+                        on(self._set_filter_mine, f.inspector is None),
+                        identifier="filter-mine"),
+        ]
+        statuses = [choice_chip(strings.ALL, f.status is None,
+                                on(self._set_filter_status, None),
+                                queries.count_open(self.counts, f.community, None),
+                                identifier="filter-status-all")]
+        for status in fmt.OPEN_STATUSES:
+            label, colour = fmt.status_label(status)
+            statuses.append(choice_chip(label, f.status == status,
+                                        on(self._set_filter_status, status),
+                                        queries.count_open(self.counts, f.community, status),
+                                        colour=colour, identifier=f"filter-status-{status}"))
+        self.status_chips.controls = statuses
+
+    async def _set_filter_community(self, code):
+        await self._set_filter(community=code)
+
+    async def _set_filter_status(self, status):
+        await self._set_filter(status=status)
+
+    async def _set_filter_mine(self, mine: bool):
+        await self._set_filter(mine=mine)
+
+    async def _set_filter(self, *, community="keep", status="keep", mine=None) -> None:
+        f = self.filter
+        self.filter = queries.CaseFilter(
+            community=f.community if community == "keep" else community,
+            status=f.status if status == "keep" else status,
+            inspector=f.inspector if mine is None else (
+                self.data.settings.inspector_id if mine else None),
+        )
+        self._build_chips()   # the chip shows selected at once; rows follow
+        self._update()
+        await self.refresh()
+
+    # --- scrolling --------------------------------------------------------------------
+
+    async def _on_scroll(self, e: ft.OnScrollEvent) -> None:
+        if self.has_more and not self.loading and \
+                e.pixels >= e.max_scroll_extent - PRELOAD_PX:
+            await self.load_more()
+
+    async def _load_more_clicked(self, e=None) -> None:
+        await self.load_more()
+
+    # --- detail -----------------------------------------------------------------------
+
+    async def open_case(self, case_id: str) -> None:
+        from fieldapp.ui.screens.case_detail import CaseDetailView
+
+        self.detail = CaseDetailView(self.ctx, self.data, case_id, on_back=self.show_list)
+        await self.detail.load()
+        self.root.content = self.detail.control
+        self._update()
+
+    async def show_list(self, changed: bool = False) -> None:
+        self.detail = None
+        self.root.content = self.list_screen
+        self._update()
+        if changed:
+            await self.refresh()
+
+    def _update(self) -> None:
+        update_if_shown(self.root)
 
 
 def build(ctx: AppContext) -> ft.Control:
-    today = fmt.date_short(ctx.today())
-    return screen(
-        KEY, strings.TITLE_CASES,
-        empty_state(ft.Icons.INBOX_OUTLINED, strings.CASES_EMPTY,
-                    strings.CASES_EMPTY_HINT, key=KEY),
-        subtitle=f"{strings.APP_ORG} · {today}",
-    )
+    s = CasesScreen(ctx)
+    s.load_first_page_here()
+    return s.root
+
+
+def on_show(view: ft.Control, ctx: AppContext) -> None:
+    """Back on the tab: show the list again, with fresh counts and rows."""
+    s: CasesScreen = view.data
+    s.detail = None
+    s.root.content = s.list_screen
+    if ctx.page is not None:
+        ctx.page.run_task(s.refresh)

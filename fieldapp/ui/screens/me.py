@@ -1,17 +1,86 @@
-"""我的: this device's enrolment, the inspector, settings (placeholder)."""
+"""我的: the inspector (name, linked communities), this device, the data folder, the version.
+
+Stored in the store's meta table (`fieldapp.ui.data`): ``inspector_name``,
+``inspector_communities``; ``device_id`` and ``inspector_id`` are made at first
+start and shown read-only (they are stamped on every record).
+"""
 
 from __future__ import annotations
 
+import logging
+
 import flet as ft
 
-from fieldapp.ui import strings
-from fieldapp.ui.components import empty_state, screen
+import fieldapp
+from fieldapp.ui import fmt, strings
+from fieldapp.ui.components import (
+    Message, screen_header, scroll_form, section, update_if_shown, wide_button,
+)
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.data import Settings, data_of, write_settings
+
+log = logging.getLogger(__name__)
 
 KEY = "me"
 
 
+def _fact(label: str, value: str, identifier: str) -> ft.Control:
+    return ft.Column([
+        ft.Text(label, theme_style=ft.TextThemeStyle.BODY_SMALL),
+        ft.Semantics(identifier=identifier, container=True, content=ft.Text(
+            value, theme_style=ft.TextThemeStyle.BODY_MEDIUM, selectable=True)),
+    ], spacing=2)
+
+
+class MeScreen:
+    def __init__(self, ctx: AppContext):
+        self.ctx = ctx
+        self.data = data_of(ctx)
+        settings = self.data.settings
+        self.message = Message(KEY)
+        self.name = ft.TextField(label=strings.ME_NAME, hint_text=strings.ME_NAME_HINT,
+                                 value=settings.inspector_name, max_length=32)
+        self.checks = {
+            c.code: ft.Checkbox(label=c.name, value=c.code in settings.communities)
+            for c in self.data.rules.communities
+        }
+        self.root = ft.Container(ft.Column([
+            screen_header(KEY, strings.TITLE_ME),
+            scroll_form([
+                section(strings.ME_INSPECTOR,
+                        self.name,
+                        _fact(strings.ME_ID, settings.inspector_id, "me-inspector-id")),
+                section(strings.ME_COMMUNITIES,
+                        ft.Text(strings.ME_COMMUNITIES_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL),
+                        ft.Column(list(self.checks.values()), spacing=0)),
+                self.message.control,
+                ft.Row([wide_button(strings.ME_SAVE, ft.Icons.SAVE, self.save)]),
+                ft.Divider(color="#E3E6EA"),
+                section(strings.ME_DEVICE,
+                        _fact(strings.ME_DEVICE_ID, settings.device_id, "me-device-id"),
+                        _fact(strings.ME_DATA_DIR, str(self.data.data_dir), "me-data-dir"),
+                        _fact(strings.ME_VERSION, fieldapp.__version__, "me-version")),
+            ]),
+        ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+            expand=True, data=self)
+
+    async def save(self, e=None) -> None:
+        wanted = Settings(
+            device_id=self.data.settings.device_id,
+            inspector_id=self.data.settings.inspector_id,
+            inspector_name=(self.name.value or "").strip(),
+            communities=tuple(code for code, box in self.checks.items() if box.value),
+        )
+        try:
+            saved = await self.data.run(write_settings, wanted)
+        except Exception as exc:  # noqa: BLE001
+            log.info("settings not saved: %s", exc)
+            self.message.show(fmt.error_message(exc), "error")
+        else:
+            self.data.remember_settings(saved)
+            self.message.show(strings.ME_SAVED, "ok")
+        update_if_shown(self.root)
+
+
 def build(ctx: AppContext) -> ft.Control:
-    return screen(KEY, strings.TITLE_ME,
-                  empty_state(ft.Icons.PHONELINK_SETUP, strings.ME_EMPTY,
-                              strings.ME_EMPTY_HINT, key=KEY))
+    return MeScreen(ctx).root

@@ -1,0 +1,159 @@
+"""`fieldapp office ...`: run the office sync server, enrol and revoke phones (sync/).
+
+The record actions (import, template, score) come from fieldapp/commands/office_records.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from fieldapp.rules import DEFAULT_YEAR, load_rules
+
+ENV_OFFICE_DIR = "FIELDAPP_OFFICE_DIR"
+
+
+def default_office_dir() -> Path:
+    """``$FIELDAPP_OFFICE_DIR``, else an ``office`` folder in the app's data dir."""
+    if os.environ.get(ENV_OFFICE_DIR):
+        return Path(os.environ[ENV_OFFICE_DIR]).expanduser()
+    from fieldapp.ui.context import default_data_dir
+
+    return default_data_dir() / "office"
+
+
+def register(sub) -> None:
+    office = sub.add_parser("office", help="the office: sync server, phones, records, scores")
+    actions = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+
+    def action(name: str, help: str, handler):
+        parser = actions.add_parser(name, help=help, description=help)
+        parser.add_argument("--data-dir", type=Path, default=None,
+                            help=f"office data folder (default ${ENV_OFFICE_DIR} or ~/.fieldapp/office)")
+        parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help="assessment rules year")
+        parser.set_defaults(handler=handler)
+        return parser
+
+    serve = action("serve", "run the sync API (/api/v1) until interrupted", _serve)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; give the office PC's LAN address for phones)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+
+    enrol = action("enrol", "make a one-time enrolment code for an inspector's phone", _enrol)
+    enrol.add_argument("name", metavar="NAME", help="the inspector's id (the actor on their events)")
+    enrol.add_argument("--communities", required=True, help="comma-separated community codes, e.g. C1,C2")
+    enrol.add_argument("--hours", type=float, default=24, help="the code expires after this many hours")
+
+    devices = action("devices", "list enrolled phones", _devices)
+    devices.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    revoke = action("revoke", "revoke a phone: its next request is refused", _revoke)
+    revoke.add_argument("device", metavar="DEVICE", help="device id, as `devices` lists it")
+
+    action("conflicts", "events a phone sent with an id the office holds with other content", _conflicts)
+
+    backup = action("backup", "copy the office database consistently (safe while serving)", _backup)
+    backup.add_argument("dest", type=Path, metavar="FILE")
+
+    restore = action("restore", "replace the office database by a backup (server stopped); "
+                     "phones then resend what it lacks", _restore)
+    restore.add_argument("backup", type=Path, metavar="FILE")
+
+    try:  # the office's records (import, template, score) are another module's actions
+        from fieldapp.commands.office_records import add_office_record_commands
+    except ModuleNotFoundError:
+        return
+    add_office_record_commands(actions)
+
+
+def _dir(args) -> Path:
+    return args.data_dir or default_office_dir()
+
+
+def _serve(args) -> int:
+    from sync.server import serve
+
+    data_dir = _dir(args)
+    print(f"fieldapp office: {data_dir} on http://{args.host}:{args.port}/api/v1", flush=True)
+    serve(data_dir, load_rules(args.year), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _enrol(args) -> int:
+    from datetime import timedelta
+
+    from sync import auth, storage
+
+    communities = [c.strip() for c in args.communities.split(",") if c.strip()]
+    with storage.open_office(_dir(args), load_rules(args.year)) as store:
+        try:
+            code, expires = auth.create_code(store, args.name, communities, ttl=timedelta(hours=args.hours))
+        except ValueError as exc:
+            print(f"error: {exc}")
+            return 2
+    print(f"enrolment code for {args.name} ({', '.join(communities)}): {code}")
+    print(f"single use; expires {expires.isoformat(timespec='minutes')}")
+    return 0
+
+
+def _devices(args) -> int:
+    from dataclasses import asdict
+
+    from sync import auth, storage
+
+    with storage.open_office(_dir(args), load_rules(args.year)) as store:
+        rows = auth.devices(store)
+    for d in rows:
+        if args.json:
+            print(json.dumps(asdict(d), ensure_ascii=False))
+        else:
+            state = f"revoked {d.revoked_at[:16]}" if d.revoked_at else "active"
+            seen = d.last_seen_at[:16] if d.last_seen_at else "never"
+            print(f"{d.device_id}  {d.inspector:<16} {','.join(d.communities):<12} {d.label:<16} "
+                  f"enrolled {d.enrolled_at[:16]}  last seen {seen}  {state}")
+    if not rows and not args.json:
+        print("no devices enrolled")
+    return 0
+
+
+def _revoke(args) -> int:
+    from sync import auth, storage
+
+    with storage.open_office(_dir(args), load_rules(args.year)) as store:
+        if auth.revoke(store, args.device):
+            print(f"revoked {args.device}")
+            return 0
+        known = auth.get_device(store, args.device)
+    print(f"{args.device}: {'already revoked' if known else 'no such device'}")
+    return 1
+
+
+def _conflicts(args) -> int:
+    from sync import storage
+
+    with storage.open_office(_dir(args), load_rules(args.year)) as store:
+        rows = storage.conflicts(store)
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+def _backup(args) -> int:
+    from sync import storage
+
+    storage.backup_office(_dir(args), load_rules(args.year), args.dest)
+    print(f"backed up to {args.dest}")
+    return 0
+
+
+def _restore(args) -> int:
+    from sync import storage
+
+    if not args.backup.is_file():
+        print(f"error: {args.backup} is not a file")
+        return 2
+    server_id = storage.restore_office(_dir(args), load_rules(args.year), args.backup)
+    print(f"restored {args.backup}; new server id {server_id}: phones will resend what it lacks")
+    return 0

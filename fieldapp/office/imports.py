@@ -1,0 +1,386 @@
+"""Import office records from JSON Lines or from the .xlsx templates, all or nothing.
+
+    report = import_file(store, "2022-records.jsonl", actor="office:wang")
+
+Every record is read and checked first; each bad one is reported with where it
+is (``第3行`` for a JSON line, ``C4`` for a spreadsheet cell) and why. If any is
+bad nothing is imported; otherwise all new events go into the store in one
+`Store.append` call (one transaction). Records already imported (same event id,
+see records.py) are counted and skipped, so importing a file again is harmless;
+a case re-imported with *different* details is an error (events are never
+changed: correct it with a deadline_changed / case_voided … record).
+
+The formats are in docs/import-format.md; `write_templates` writes the two
+spreadsheets (superior monthly scores; survey tallies) with Chinese headers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from fieldapp.domain.events import BonusAwarded, CaseRegistered, Event, OfficeAssessed, SurveyTallied
+from fieldapp.domain.rules import Rules
+from fieldapp.office.records import KnownCase, RecordBuilder, RecordError, to_events
+
+OFFICE_DEVICE = "office"
+ADDITIVE = (SurveyTallied, OfficeAssessed, BonusAwarded)  # each event adds to a score
+MONTH_HEADERS = tuple(f"{m}月" for m in range(1, 13))
+SUPERIOR_SHEET = "上级考核"
+TALLY_SHEET = "满意度"
+H_COMMUNITY, H_YEAR, H_DATE, H_NOTE = "社区", "年度", "日期", "备注"
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # "第3行", "C4", "第2行 rechecks[0].at"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record read from a file, with where it came from."""
+
+    where: str
+    record: Any
+
+
+@dataclass
+class ImportReport:
+    file: str
+    records: int = 0  # records read (blank lines and empty rows are not records)
+    problems: list[Problem] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # every event the records stand for
+    new: int = 0  # appended now
+    already: int = 0  # imported before: skipped
+    imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.problems:
+            lines = [f"{self.file}: {len(self.problems)} 处错误,未导入任何记录:"]
+            lines += [f"  {p}" for p in self.problems]
+            return "\n".join(lines)
+        verb = "已导入" if self.imported else "检查通过(未导入)"
+        return f"{self.file}: {verb} {self.records} 条记录,新增事件 {self.new} 个,已存在 {self.already} 个"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_jsonl(path: Path) -> tuple[list[Row], list[Problem]]:
+    rows, problems = [], []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Problem("文件", f"不是 UTF-8 编码的文本:{exc}")]
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            rows.append(Row(f"第{number}行", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(f"第{number}行", f"不是有效的 JSON(第 {exc.colno} 个字符处:{exc.msg})"))
+    return rows, problems
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _find_header(ws) -> tuple[int, list[str]] | None:
+    """The row whose first cell is 社区, and its header texts."""
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 10)):
+        if row and isinstance(row[0].value, str) and row[0].value.strip() == H_COMMUNITY:
+            return row[0].row, [str(c.value).strip() if c.value is not None else "" for c in row]
+    return None
+
+
+def _year_cell(ws, header_row: int):
+    for row in ws.iter_rows(min_row=1, max_row=header_row - 1):
+        for i, cell in enumerate(row[:-1]):
+            if isinstance(cell.value, str) and cell.value.strip() == H_YEAR:
+                return row[i + 1]
+    return None
+
+
+def read_xlsx(path: Path, rules: Rules) -> tuple[list[Row], list[Problem]]:
+    """Records from the template sheets: superior monthly scores and survey tallies."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, data_only=True, read_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        return [], [Problem("文件", f"无法作为 .xlsx 打开:{exc}")]
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    recognised = 0
+    for ws in wb.worksheets:
+        header = _find_header(ws)
+        if header is None:
+            continue  # an instructions sheet, or anything else: not data
+        header_row, names = header
+        if "1月" in names:
+            recognised += 1
+            _read_superior(ws, header_row, names, rules, rows, problems)
+        elif any(a in names for a in rules.survey_answers):
+            recognised += 1
+            _read_tally(ws, header_row, names, rules, rows, problems)
+        else:
+            problems.append(Problem(f"{ws.title}!A{header_row}", "不认识的表头:应为上级考核(1月…12月)或满意度(满意、基本满意、不满意)"))
+    if not recognised and not problems:
+        problems.append(Problem("文件", f"没有找到以“{H_COMMUNITY}”开头的表头行;请用 `fieldapp office template` 生成的模板"))
+    return rows, problems
+
+
+def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
+    year_cell = _year_cell(ws, header_row)
+    if year_cell is None or _blank(year_cell.value):
+        where = year_cell.coordinate if year_cell is not None else "A1"
+        problems.append(Problem(where, f"缺少年度(在“{H_YEAR}”右边的格子填写,如 {rules.year})"))
+        return
+    year = year_cell.value
+    if isinstance(year, float) and year.is_integer():
+        year = int(year)
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        problems.append(Problem(year_cell.coordinate, f"年度应为四位数年份,却是 {year_cell.value!r}"))
+        return
+    columns = {names.index(h): m for m, h in enumerate(MONTH_HEADERS, start=1) if h in names}
+    for row in ws.iter_rows(min_row=header_row + 1):
+        cells = {c.column - 1: c for c in row}
+        community = cells.get(0)
+        scores = [(cells[i], m) for i, m in columns.items() if i in cells and not _blank(cells[i].value)]
+        if (community is None or _blank(community.value)) and not scores:
+            continue
+        if community is None or _blank(community.value):
+            problems.append(Problem(f"A{row[0].row}", "缺少社区"))
+            continue
+        for cell, month in scores:
+            rows.append(Row(cell.coordinate, {
+                "record": "superior_score", "community": community.value,
+                "month": f"{year:04d}-{month:02d}", "score": cell.value,
+            }))  # fmt: skip
+
+
+def _read_tally(ws, header_row, names, rules, rows, problems) -> None:
+    answer_cols = {a: names.index(a) for a in rules.survey_answers if a in names}
+    date_col = names.index(H_DATE) if H_DATE in names else None
+    note_col = names.index(H_NOTE) if H_NOTE in names else None
+    if date_col is None:
+        problems.append(Problem(f"{ws.title}!A{header_row}", f"表头缺少“{H_DATE}”列"))
+        return
+    for row in ws.iter_rows(min_row=header_row + 1):
+        cells = {c.column - 1: c for c in row}
+
+        def value(i):
+            return cells[i].value if i is not None and i in cells else None
+
+        counts = {a: value(i) for a, i in answer_cols.items() if not _blank(value(i))}
+        if not counts:
+            continue  # a community row left empty
+        r = row[0].row
+        if _blank(value(0)):
+            problems.append(Problem(f"A{r}", "缺少社区"))
+            continue
+        if _blank(value(date_col)):
+            problems.append(Problem(f"{_col(date_col)}{r}", "缺少调查日期"))
+            continue
+        record = {"record": "survey_tally", "community": value(0), "date": value(date_col), "counts": counts}
+        if not _blank(value(note_col)):
+            record["note"] = str(value(note_col))
+        rows.append(Row(f"第{r}行", record))
+
+
+def _col(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def read_records(path: Path, rules: Rules) -> tuple[list[Row], list[Problem]]:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return read_jsonl(path)
+    if suffix == ".xlsx":
+        return read_xlsx(path, rules)
+    return [], [Problem("文件", f"不支持的文件类型 {suffix or '(无扩展名)'}:应为 .jsonl 或 .xlsx")]
+
+
+# --- checking and importing ----------------------------------------------------------------------
+
+
+def build_events(
+    rows: Iterable[Row], rules: Rules, *, actor: str, now: datetime, lookup=lambda _id: None, device: str = OFFICE_DEVICE
+) -> tuple[list[Event], list[Problem], dict[str, str]]:
+    """Events for all rows (in order), the problems, and which row each event came from."""
+    rows = list(rows)
+    builder = RecordBuilder(rules, now, lookup)
+    builder.declare_cases([r.record for r in rows])
+    payloads, origins, problems = [], [], []
+    seen_cases: dict[str, str] = {}
+    for row in rows:
+        try:
+            built = builder.build(row.record)
+        except RecordError as exc:
+            problems.append(Problem(row.where, str(exc)))
+            continue
+        for payload in built:
+            if isinstance(payload, CaseRegistered):
+                if payload.case_id in seen_cases:
+                    problems.append(Problem(row.where, f"case: 案件编号与{seen_cases[payload.case_id]}重复"))
+                    break
+                seen_cases[payload.case_id] = row.where
+        else:
+            payloads.extend(built)
+            origins.extend([row.where] * len(built))
+    events, where_from = [], {}
+    for event, where in zip(to_events(payloads, actor=actor, device=device, now=now), origins):
+        if event.id in where_from:
+            # The same fact twice: harmless for a verification or a monthly score, but two equal
+            # tallies, assessments or bonuses would be one event: say so rather than drop one.
+            if isinstance(event.data, ADDITIVE):
+                problems.append(Problem(where, f"与{where_from[event.id]}的记录完全相同;如确是两次,请在备注/说明中区分"))
+            continue
+        where_from[event.id] = where
+        events.append(event)
+    return events, problems, where_from
+
+
+def _store_lookup(store):
+    def lookup(case_id: str) -> KnownCase | None:
+        state = store.case(case_id)
+        return None if state is None else KnownCase(state.case_id, state.source, state.found_at)
+
+    return lookup
+
+
+def import_file(
+    store, path: str | Path, *, actor: str, device: str = OFFICE_DEVICE, now: datetime | None = None,
+    dry_run: bool = False,
+) -> ImportReport:  # fmt: skip
+    """Check every record of a file, then import all of it in one transaction, or nothing."""
+    path = Path(path)
+    now = now or datetime.now(timezone.utc)
+    report = ImportReport(str(path))
+    rows, problems = read_records(path, store.rules)
+    report.records = len(rows)
+    events, build_problems, origins = build_events(rows, store.rules, actor=actor, device=device, now=now,
+                                                   lookup=_store_lookup(store))  # fmt: skip
+    problems += build_problems
+    new = []
+    for event in events:
+        if not store.has_event(event.id):
+            new.append(event)
+            continue
+        if isinstance(event.data, CaseRegistered):
+            stored = next((e for e in store.case_events(event.case_id) if e.id == event.id), None)
+            if stored is not None and stored.data != event.data:
+                problems.append(Problem(origins[event.id], "case: 这个案件已导入过,内容不同;已导入的记录不会被改写,"
+                                        "请用 deadline_changed、case_voided 等记录更正"))  # fmt: skip
+                continue
+        report.already += 1
+    report.problems = sorted(problems, key=_problem_order)
+    report.events = events
+    if report.problems or dry_run:
+        return report
+    if new:
+        results = store.append(new, assign_server_seq=True)
+        conflicts = [r for r in results if r.status == "conflict"]
+        if conflicts:  # only if another writer stored the same ids meanwhile: report, nothing lost
+            report.problems = [Problem(origins[r.event_id], "与同时写入的记录冲突") for r in conflicts]
+        report.new = sum(1 for r in results if r.status == "accepted")
+        report.already += sum(1 for r in results if r.status == "duplicate")
+    report.imported = True
+    return report
+
+
+def _problem_order(problem: Problem):
+    """第N行 by N, cells by row then column, anything else first."""
+
+    m = re.match(r"第(\d+)行", problem.where)
+    if m:
+        return (1, int(m.group(1)), "")
+    m = re.match(r"(?:.*!)?([A-Z]+)(\d+)$", problem.where)
+    if m:
+        return (1, int(m.group(2)), m.group(1).rjust(3))
+    return (0, 0, problem.where)
+
+
+# --- templates --------------------------------------------------------------------------------------
+
+
+def template_paths(directory: Path, year: int) -> tuple[Path, Path]:
+    return directory / f"上级考核-{year}.xlsx", directory / f"满意度调查-{year}.xlsx"
+
+
+def write_templates(directory: str | Path, rules: Rules, year: int | None = None) -> list[Path]:
+    """Write the two import spreadsheets (superior scores; survey tallies) for the rules' communities."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    year = year or rules.year
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    superior_path, tally_path = template_paths(directory, year)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SUPERIOR_SHEET
+    ws["A1"], ws["B1"] = H_YEAR, year
+    ws["A1"].font = bold
+    ws.append([H_COMMUNITY, *MONTH_HEADERS])
+    for c in rules.communities:
+        ws.append([c.name])
+    for cell in ws[2]:
+        cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center")
+    ws.column_dimensions["A"].width = 14
+    ws.freeze_panes = "B3"
+    _instructions(wb, [
+        f"上级考核月度得分({year} 年):每个社区每月一个分数(0–100),没有的月份留空。",
+        "社区一栏可填社区名称或代码(如 C1)。重复导入同一文件不会重复记分;某月改分后再导入,以后导入的为准。",
+        "导入:fieldapp office import 本文件",
+    ])  # fmt: skip
+    wb.save(superior_path)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = TALLY_SHEET
+    ws.append([H_COMMUNITY, H_DATE, *rules.survey_answers, H_NOTE])
+    for c in rules.communities:
+        ws.append([c.name])
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center")
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 12
+    ws.freeze_panes = "B2"
+    for row in ws.iter_rows(min_row=2, max_row=200, min_col=2, max_col=2):
+        row[0].number_format = "yyyy-mm-dd"
+    _instructions(wb, [
+        "纸质问卷汇总:每次汇总一行,填社区、调查日期(如 2022-11-20)和各答案的人数。",
+        f"计为满意的答案:{'、'.join(a for a in rules.survey_answers if a in rules.satisfied_answers)}。",
+        "同一社区可有多行(多次调查),人数累加。没有填人数的行会被跳过。",
+        "导入:fieldapp office import 本文件",
+    ])  # fmt: skip
+    wb.save(tally_path)
+    return [superior_path, tally_path]
+
+
+def _instructions(wb, lines: list[str]) -> None:
+    ws = wb.create_sheet("说明")
+    for line in lines:
+        ws.append([line])
+    ws.column_dimensions["A"].width = 100

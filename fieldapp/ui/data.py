@@ -1,0 +1,193 @@
+"""The phone's data behind the screens: a worker that owns the SQLite stores, and settings.
+
+Screens never touch SQLite or decode photos on the UI loop. They call
+
+    rows = await ctx.data.run(queries.case_page, now, filters, 0, 30)
+
+which runs ``fn(store, *args)`` in a small thread pool; each worker thread opens
+its own `Store` on first use (a sqlite3 connection belongs to its thread; WAL
+lets the threads share the file). `run_here` does the same in the calling
+thread (tests, benchmarks, start-up).
+
+Settings live in the store's ``meta`` table: ``device_id`` (made once, at first
+start), ``inspector_id`` (default ``inspector-<first 8 of device id>``),
+``inspector_name`` and ``inspector_communities`` (JSON list of community codes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+from fieldapp.casework import Casework
+from fieldapp.domain.commands import Actor
+from fieldapp.domain.rules import Rules
+from fieldapp.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DB_NAME = "field.db"
+PHOTO_DIR_NAME = "photos"
+
+META_DEVICE_ID = "device_id"
+META_INSPECTOR_ID = "inspector_id"
+META_INSPECTOR_NAME = "inspector_name"
+META_COMMUNITIES = "inspector_communities"
+
+
+@dataclass(frozen=True)
+class Settings:
+    device_id: str
+    inspector_id: str
+    inspector_name: str = ""
+    communities: tuple[str, ...] = ()
+
+    def home_community(self, rules: Rules) -> str:
+        """The inspector's own community: the first linked one, else the first of the rules."""
+        known = {c.code for c in rules.communities}
+        for code in self.communities:
+            if code in known:
+                return code
+        return rules.communities[0].code
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.inspector_id, self.device_id)
+
+
+def default_inspector_id(device_id: str) -> str:
+    return f"inspector-{device_id.replace('-', '')[:8]}"
+
+
+def ensure_settings(store: Store) -> Settings:
+    """Read the settings, creating the device id and inspector id on first start."""
+    device_id = store.get_meta(META_DEVICE_ID)
+    if not device_id:
+        device_id = str(uuid.uuid4())
+        store.set_meta(META_DEVICE_ID, device_id)
+    inspector_id = store.get_meta(META_INSPECTOR_ID)
+    if not inspector_id:
+        inspector_id = default_inspector_id(device_id)
+        store.set_meta(META_INSPECTOR_ID, inspector_id)
+    try:
+        communities = tuple(json.loads(store.get_meta(META_COMMUNITIES, "[]")))
+    except (ValueError, TypeError):
+        communities = ()
+    return Settings(device_id, inspector_id, store.get_meta(META_INSPECTOR_NAME, "") or "",
+                    tuple(str(c) for c in communities))
+
+
+def write_settings(store: Store, settings: Settings) -> Settings:
+    """Store name and communities (the ids never change once made)."""
+    store.set_meta(META_INSPECTOR_NAME, settings.inspector_name.strip())
+    store.set_meta(META_COMMUNITIES, json.dumps(list(settings.communities)))
+    return ensure_settings(store)
+
+
+class DataService:
+    """Process-wide: where the data lives, the clock, the worker threads, the settings."""
+
+    def __init__(self, data_dir: Path, rules: Rules, clock: Callable[[], datetime],
+                 workers: int = 2):
+        self.data_dir = Path(data_dir)
+        self.db_path = self.data_dir / DB_NAME
+        self.photo_dir = self.data_dir / PHOTO_DIR_NAME
+        self.rules = rules
+        self.clock = clock
+        self._local = threading.local()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fieldapp-db")
+        self._stores: list[Store] = []
+        self._lock = threading.Lock()
+        self._settings: Optional[Settings] = None
+
+    # --- stores --------------------------------------------------------------
+
+    def store(self) -> Store:
+        """This thread's Store (opened on first use)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.db_path, self.rules)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    def run_here(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(store, *args, **kwargs)`` in this thread, with this thread's Store."""
+        return fn(self.store(), *args, **kwargs)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(store, *args, **kwargs)`` in a worker thread; the UI loop stays free."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, functools.partial(self.run_here, fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        with self._lock:
+            for store in self._stores:
+                try:
+                    store.close()
+                except Exception:  # a store of a finished thread
+                    pass
+            self._stores.clear()
+
+    # --- settings and who acts -------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self.run_here(ensure_settings)
+        return self._settings
+
+    def remember_settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def casework(self, store: Store) -> Casework:
+        """The inspector's Casework on `store` (call inside a worker function)."""
+        return Casework(store, self.photo_dir, self.settings.actor, self.clock)
+
+    def with_settings(self, **changes: Any) -> Settings:
+        return replace(self.settings, **changes)
+
+
+def prepare_data_dir(data_dir: Path, rules: Rules, now: datetime, *, demo: bool = False,
+                     demo_cases: int = 48) -> tuple[Settings, int]:
+    """At start-up: create the store, the device id, and (``demo``) fill an EMPTY store.
+
+    Returns the settings and how many demo cases were made (0 if the store had data).
+    """
+    from fieldapp.demo import fill_demo
+
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with Store(data_dir / DB_NAME, rules) as store:
+        made = 0
+        if demo and store.event_count() == 0:
+            made = fill_demo(store, data_dir / PHOTO_DIR_NAME, now, cases=demo_cases)
+            log.info("demo: filled the empty store with %d cases", made)
+        settings = ensure_settings(store)
+    return settings, made
+
+
+def data_of(ctx) -> DataService:
+    """`ctx.data`, or (view-only unit tests) one made for `ctx.data_dir` and kept in extras."""
+    if ctx.data is not None:
+        return ctx.data
+    data = ctx.extras.get("data")
+    if data is None:
+        from fieldapp.rules import load_rules
+
+        data = DataService(ctx.data_dir, load_rules(), ctx.clock)
+        ctx.extras["data"] = data
+    return data

@@ -1,0 +1,174 @@
+"""What the screens read and write, as plain functions ``fn(store, ...)``.
+
+Each runs in a `DataService` worker (``await ctx.data.run(fn, ...)``), never on
+the UI loop, and returns plain data (rows, bytes), never controls.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Optional, Sequence
+
+from fieldapp import photos as photo_files
+from fieldapp.domain.geo import Position
+from fieldapp.domain.projection import CaseState
+from fieldapp.store import CaseRow, Store
+
+PAGE_SIZE = 30
+
+
+# --- 我的案件 --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseFilter:
+    community: Optional[str] = None     # None: every community on this phone
+    status: Optional[str] = None        # overdue / due_today / due_soon / open; None: all open
+    inspector: Optional[str] = None     # only the cases this inspector registered
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: tuple[CaseRow, ...]
+    thumbs: dict[str, bytes]            # thumbnail JPEG bytes by photo sha256
+    offset: int
+    has_more: bool
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.rows)
+
+
+def read_thumb(photo_dir: Path, sha: Optional[str]) -> Optional[bytes]:
+    if not sha:
+        return None
+    try:
+        return photo_files.thumb_path(photo_dir, sha).read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def case_page(store: Store, photo_dir: Path, now: datetime, flt: CaseFilter,
+              offset: int = 0, limit: int = PAGE_SIZE) -> CasePage:
+    """One page of open cases by urgency, with their thumbnails (one extra row tells
+    whether more remain)."""
+    rows = store.open_cases(now, inspector=flt.inspector, community=flt.community,
+                            status=flt.status, limit=limit + 1, offset=offset)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    thumbs = {}
+    for r in rows:
+        if r.thumb and r.thumb not in thumbs:
+            data = read_thumb(photo_dir, r.thumb)
+            if data:
+                thumbs[r.thumb] = data
+    return CasePage(tuple(rows), thumbs, offset, has_more)
+
+
+def open_counts(store: Store, now: datetime, inspector: Optional[str] = None
+                ) -> dict[str, dict[str, int]]:
+    """{community: {status: n}} (every status, zeros included)."""
+    return store.status_counts(now, inspector=inspector)
+
+
+def count_open(counts: dict[str, dict[str, int]], community: Optional[str],
+               status: Optional[str]) -> int:
+    """How many open cases a filter shows, from `open_counts`."""
+    statuses = (status,) if status else ("overdue", "due_today", "due_soon", "open")
+    communities = [community] if community else list(counts)
+    return sum(counts.get(c, {}).get(s, 0) for c in communities for s in statuses)
+
+
+# --- 案件详情 --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseDetail:
+    state: CaseState
+    status: str
+    days_left: int
+    before: tuple[tuple[str, Optional[bytes]], ...]   # (sha, thumb bytes)
+    after: tuple[tuple[str, Optional[bytes]], ...]
+
+
+def case_detail(store: Store, photo_dir: Path, now: datetime, case_id: str) -> Optional[CaseDetail]:
+    from fieldapp.domain import deadlines
+
+    state = store.case(case_id)
+    if state is None:
+        return None
+    rules = store.rules
+    return CaseDetail(
+        state=state,
+        status=state.status(now, rules.tz, rules.due_soon_days),
+        days_left=deadlines.days_left(state.deadline, now, rules.tz),
+        before=tuple((s, read_thumb(photo_dir, s)) for s in state.before_photos),
+        after=tuple((s, read_thumb(photo_dir, s)) for s in state.after_photos),
+    )
+
+
+def photo_bytes(photo_dir: Path, sha: str) -> Optional[bytes]:
+    """The stored (≤ 1600 px) photo, for the full-screen view."""
+    try:
+        return photo_files.photo_path(photo_dir, sha).read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+# --- photos being taken -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PickedPhoto:
+    """A photo chosen on a form, not saved yet: the original bytes go to Casework on save."""
+
+    data: bytes = field(repr=False)
+    thumb: bytes = field(repr=False)
+    position: Optional[Position]
+    taken_at: Optional[str]
+
+
+def inspect_photo(data: bytes) -> PickedPhoto:
+    """Run the real photo intake on `data` in a throw-away folder: the same checks as
+    saving (raises PhotoRejected), and a small upright preview to show on the form."""
+    with tempfile.TemporaryDirectory(prefix="fieldapp-pick-") as tmp:
+        stored = photo_files.ingest_bytes(data, Path(tmp))
+        thumb = photo_files.thumb_path(Path(tmp), stored.sha256).read_bytes()
+    return PickedPhoto(bytes(data), thumb, stored.metadata.position, stored.metadata.taken_at)
+
+
+# --- 满意度调查 / 同步 -------------------------------------------------------------------
+
+def surveys_today(store: Store, day: date, actor: str) -> int:
+    return store.survey_count(day=day, actor=actor)
+
+
+@dataclass(frozen=True)
+class Pending:
+    events: int      # records the office has not acknowledged yet
+    cases: int
+    surveys: int
+    photos: int
+
+
+def pending(store: Store) -> Pending:
+    """What is still waiting for the office (events without a server_seq)."""
+    q = store.db.execute
+    events = q("SELECT count(*) FROM events WHERE server_seq IS NULL").fetchone()[0]
+    cases = q("SELECT count(*) FROM events WHERE server_seq IS NULL "
+              "AND type = 'case.registered'").fetchone()[0]
+    surveys = q("SELECT count(*) FROM events WHERE server_seq IS NULL "
+                "AND type = 'survey.answered'").fetchone()[0]
+    photos = q("SELECT count(*) FROM events WHERE server_seq IS NULL "
+               "AND type = 'photo.added'").fetchone()[0]
+    return Pending(events, cases, surveys, photos)
+
+
+def names(rules) -> tuple[dict[str, str], dict[str, str]]:
+    """(community code -> name, category code -> name)."""
+    return ({c.code: c.name for c in rules.communities},
+            {c.code: c.name for c in rules.categories})
+
+
+def first_or_none(items: Sequence):
+    return items[0] if items else None

@@ -1,0 +1,170 @@
+"""Enrolment codes and device tokens (office side).
+
+The office makes a one-time code for an inspector (single use, expires); the
+phone exchanges it for a random bearer token. Codes and tokens are stored only
+as SHA-256 hashes, so a copy of the office db lets nobody sync as a phone.
+Nothing in this module logs a code or a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fieldapp.store import Store
+from sync.storage import iso, utc_now
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or typed from paper
+CODE_LENGTH = 12  # ~59 bits: far beyond guessing within a day
+CODE_TTL = timedelta(hours=24)
+
+
+class EnrolError(Exception):
+    """The code cannot be exchanged; `code` is a protocol error code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    inspector: str
+    communities: tuple[str, ...]
+    label: str
+    enrolled_at: str
+    last_seen_at: str | None
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    """People type codes with dashes, spaces and lower case: accept all of it."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def create_code(store: Store, inspector: str, communities: list[str], *, ttl: timedelta = CODE_TTL,
+                now: datetime | None = None) -> tuple[str, datetime]:
+    """A new one-time code (shown once, formatted XXXX-XXXX-XXXX) and when it expires."""
+    inspector = inspector.strip()
+    if not inspector or len(inspector) > 64:
+        raise ValueError("the inspector id must be 1–64 characters")
+    known = {c.code for c in store.rules.communities}
+    unknown = [c for c in communities if c not in known]
+    if not communities or unknown:
+        raise ValueError(f"unknown or missing communities: {unknown or communities}; known: {sorted(known)}")
+    now = now or utc_now()
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    expires = now + ttl
+    with store.write():
+        store.db.execute(
+            "INSERT INTO sync_enrol_codes VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)",
+            [_hash(code), inspector, json.dumps(sorted(set(communities))), iso(now), iso(expires)],
+        )
+    return format_code(code), expires
+
+
+def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
+                now: datetime | None = None) -> tuple[Device, str]:
+    """Exchange a code for a new device and its token (returned once, stored hashed).
+
+    `nonce` is a random value the phone sends with the code: if the answer was lost
+    and the phone retries with the same nonce, its device gets a fresh token instead
+    of a "code used" error that would leave the phone locked out.
+    """
+    now = now or utc_now()
+    code_hash = _hash(normalise_code(code))
+    with store.write():  # BEGIN IMMEDIATE: two phones racing for one code cannot both win
+        row = store.db.execute(
+            "SELECT inspector, communities, expires_at, used_at, device_id, claim_hash "
+            "FROM sync_enrol_codes WHERE code_hash = ?",
+            [code_hash],
+        ).fetchone()
+        if row is None:
+            raise EnrolError("enrol_code_invalid", "unknown enrolment code")
+        inspector, communities, expires_at, used_at, used_by, claim_hash = row
+        token = secrets.token_urlsafe(32)
+        if used_at is not None:
+            device = get_device(store, used_by)
+            if nonce and claim_hash == _hash(nonce) and device is not None and device.active:
+                store.db.execute("UPDATE sync_devices SET token_hash = ? WHERE device_id = ?", [_hash(token), used_by])
+                return device, token
+            raise EnrolError("enrol_code_used", "this enrolment code was used already")
+        if datetime.fromisoformat(expires_at) <= now:
+            raise EnrolError("enrol_code_expired", "this enrolment code has expired")
+        device_id = "dev-" + secrets.token_hex(4)
+        label = (label or "").strip()[:64] or device_id
+        store.db.execute(
+            "INSERT INTO sync_devices VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+            [device_id, inspector, communities, label, _hash(token), iso(now)],
+        )
+        store.db.execute(
+            "UPDATE sync_enrol_codes SET used_at = ?, device_id = ?, claim_hash = ? WHERE code_hash = ?",
+            [iso(now), device_id, _hash(nonce) if nonce else None, code_hash],
+        )
+    return get_device(store, device_id), token
+
+
+def authenticate(store: Store, token: str) -> tuple[Device | None, str | None]:
+    """(device, None) for a live token, else (None, error code)."""
+    if not token:
+        return None, "token_missing"
+    rows = list(store.db.query("SELECT * FROM sync_devices WHERE token_hash = ?", [_hash(token)]))
+    if not rows:
+        return None, "token_invalid"
+    device = _device(rows[0])
+    if not device.active:
+        return None, "token_revoked"
+    return device, None
+
+
+def touch(store: Store, device_id: str, now: datetime | None = None) -> None:
+    with store.write():
+        store.db.execute("UPDATE sync_devices SET last_seen_at = ? WHERE device_id = ?",
+                         [iso(now or utc_now()), device_id])
+
+
+def revoke(store: Store, device_id: str, *, now: datetime | None = None) -> bool:
+    """Revoke a device (its next request gets 401); False if unknown or already revoked."""
+    with store.write():
+        cursor = store.db.execute(
+            "UPDATE sync_devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
+            [iso(now or utc_now()), device_id],
+        )
+    return cursor.rowcount == 1
+
+
+def get_device(store: Store, device_id: str) -> Device | None:
+    rows = list(store.db.query("SELECT * FROM sync_devices WHERE device_id = ?", [device_id]))
+    return _device(rows[0]) if rows else None
+
+
+def devices(store: Store) -> list[Device]:
+    return [_device(r) for r in store.db.query("SELECT * FROM sync_devices ORDER BY enrolled_at, device_id")]
+
+
+def _device(row: dict) -> Device:
+    return Device(
+        device_id=row["device_id"],
+        inspector=row["inspector"],
+        communities=tuple(json.loads(row["communities"])),
+        label=row["label"],
+        enrolled_at=row["enrolled_at"],
+        last_seen_at=row["last_seen_at"],
+        revoked_at=row["revoked_at"],
+    )

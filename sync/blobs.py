@@ -1,0 +1,128 @@
+"""The office's content-addressed photo files: photo_dir/ab/<sha256>.jpg (as fieldapp.photos).
+
+An upload is streamed to a temp file in photo_dir/.incoming while it is hashed;
+only bytes whose hash is the name they were sent under are fsynced and renamed
+into place. So a photo file on the office is always complete and correct, and
+its existence is what "the office has this photo" means.
+
+The renames are made durable (directory fsync) in a batch, by `sync_dirs()`,
+before any event naming a photo is committed: a power cut can then lose at most
+photos that no stored event names yet, which the phone is told are missing and
+uploads again. One journal commit per push instead of one per photo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import threading
+from pathlib import Path
+
+from fieldapp.photos import photo_path
+from sync.protocol import is_sha256
+
+INCOMING = ".incoming"
+
+
+class BlobStore:
+    def __init__(self, photo_dir: str | Path):
+        self.photo_dir = Path(photo_dir)
+        self.incoming = self.photo_dir / INCOMING
+        self._root = str(self.photo_dir)
+        self.incoming.mkdir(parents=True, exist_ok=True)
+        self._dirty: set[Path] = set()  # directories with renames not yet fsynced
+        self._lock = threading.Lock()
+
+    def path(self, sha256: str) -> Path:
+        return photo_path(self.photo_dir, sha256)  # refuses anything but 64 lowercase hex digits
+
+    def has(self, sha256: str) -> bool:
+        # Plain strings, not pathlib: this runs for every photo of every push and missing-query.
+        return is_sha256(sha256) and os.path.isfile(os.path.join(self._root, sha256[:2], sha256 + ".jpg"))
+
+    def clear_incoming(self) -> int:
+        """At start: temp files of uploads cut by a crash are garbage (one server per data dir)."""
+        removed = 0
+        for leftover in self.incoming.iterdir():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed += 1
+        return removed
+
+    def upload(self) -> "Upload":
+        return Upload(self)
+
+    def place(self, tmp: Path, target: Path) -> None:
+        # Rename and mark under one lock: whoever sees the file (has()) and then calls
+        # sync_dirs() waits for the mark, so that rename is made durable too.
+        with self._lock:
+            os.replace(tmp, target)
+            self._dirty.add(target.parent)
+
+    def sync_dirs(self) -> None:
+        """Make every rename so far durable (call before committing events that name photos)."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        try:
+            for directory in sorted(dirty):
+                _fsync_dir(directory)
+        except BaseException:
+            with self._lock:
+                self._dirty |= dirty
+            raise
+
+
+class Upload:
+    """One incoming photo: write() chunks, then finish(sha) or discard(). Never leaves a temp file."""
+
+    def __init__(self, blobs: BlobStore):
+        self.blobs = blobs
+        self.tmp = blobs.incoming / f"{secrets.token_hex(8)}.part"
+        self.file = open(self.tmp, "wb")
+        self.hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.hash.update(chunk)
+        self.file.write(chunk)
+        self.size += len(chunk)
+
+    def finish(self, sha256: str) -> bool:
+        """Put the bytes in place if they hash to `sha256` (blocking: fsync). True if they did."""
+        try:
+            if self.hash.hexdigest() != sha256:
+                return False
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            target = self.blobs.path(sha256)
+            if not target.is_file():
+                _make_dir(target.parent)
+                self.blobs.place(self.tmp, target)
+            return True
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.tmp)
+
+
+def _make_dir(directory: Path) -> None:
+    if not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True)
+        _fsync_dir(directory.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot fsync a directory
+        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,153 @@
+"""One HTTP exchange with the office, as the protocol sees it (phone side).
+
+What is retried (with bounded, jittered exponential back-off) and what is not
+follows CouchDB and httpx's exception tree: transport errors and 5xx/429 are
+transient; 4xx are answers. A reply counts only if it is JSON carrying our
+protocol marker — a Wi-Fi login page answering 200 with HTML is
+`not_our_server`, never an acknowledgement. The transport is the seam for
+tests: pass any httpx transport (e.g. one that wraps a real one and injects faults).
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import httpx
+
+from sync import protocol as p
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class SyncError(Exception):
+    """A step failed; `code` is a protocol/client error code (docs/sync.md)."""
+
+    def __init__(self, code: str, message: str = "", status: int | None = None):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message or code
+        self.status = status
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5  # tries per request, the first included
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+
+    def delay(self, attempt: int) -> float:
+        # Full-ish jitter: many phones coming back onto the office Wi-Fi at once do not retry in step.
+        return min(self.max_delay, self.base_delay * 2 ** attempt) * random.uniform(0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict
+    headers: httpx.Headers
+    sent_at: float  # time.time() around the exchange: for clock-skew estimates
+    received_at: float
+
+
+class Channel:
+    def __init__(self, server_url: str, token: str | None = None, *,
+                 transport: httpx.BaseTransport | None = None, retry: RetryPolicy = RetryPolicy(),
+                 timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep):
+        headers = {"Accept": "application/json", "User-Agent": "fieldapp-sync/1"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.client = httpx.Client(
+            base_url=server_url.rstrip("/") + p.API_PREFIX,
+            transport=transport,
+            verify=_tls_context(),
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,  # a portal's redirect is not the office
+        )
+        self.retry = retry
+        self.sleep = sleep
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> "Channel":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def call(self, method: str, path: str, *, json: object = None,
+             content: Callable[[], Iterable[bytes]] | None = None,
+             headers: dict | None = None, params: dict | None = None) -> Reply:
+        """Send until an answer comes (or the retries run out). `content` makes a fresh body per try."""
+        last: SyncError | None = None
+        for attempt in range(self.retry.attempts):
+            if attempt:
+                self.sleep(self._wait(attempt - 1, last))
+            sent = time.time()
+            try:
+                response = self.client.request(
+                    method, path, json=json, content=content() if content else None, headers=headers, params=params
+                )
+            except httpx.TransportError as exc:
+                last = SyncError("network", f"{type(exc).__name__}: {exc}")
+                continue
+            received = time.time()
+            if response.status_code in RETRY_STATUSES:
+                last = SyncError("server_unavailable", f"HTTP {response.status_code}", response.status_code)
+                last.retry_after = response.headers.get("retry-after")
+                continue
+            return self._answer(response, sent, received)
+        assert last is not None
+        raise last
+
+    def _wait(self, attempt: int, last: SyncError | None) -> float:
+        retry_after = getattr(last, "retry_after", None)
+        if retry_after and retry_after.isdigit():
+            return min(float(retry_after), self.retry.max_delay)
+        return self.retry.delay(attempt)
+
+    def _answer(self, response: httpx.Response, sent: float, received: float) -> Reply:
+        status = response.status_code
+        body = _our_body(response)
+        if body is None:
+            if status == 413:  # a proxy's limit: smaller requests may still pass
+                raise SyncError("too_large", "HTTP 413 from a proxy", status)
+            kind = response.headers.get("content-type", "?").split(";")[0]
+            raise SyncError("not_our_server", f"HTTP {status} with {kind}, not the office's protocol", status)
+        if body.get("protocol") != p.MARKER:
+            raise SyncError("protocol_mismatch", f"office speaks {body.get('protocol')}, we speak {p.MARKER}", status)
+        if 200 <= status < 300:
+            return Reply(status, body, response.headers, sent, received)
+        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        code = error.get("code") if isinstance(error.get("code"), str) else None
+        message = error.get("message") if isinstance(error.get("message"), str) else f"HTTP {status}"
+        if status == 401:
+            code = code if code in p.SERVER_ERRORS else "unauthorized"
+        elif status == 403 and code not in p.SERVER_ERRORS:
+            code = "forbidden"
+        raise SyncError(code or f"http_{status}", message, status)
+
+
+@functools.lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes ~70 ms: once per process, not once per sync run.
+    return httpx.create_ssl_context()
+
+
+def _our_body(response: httpx.Response) -> dict | None:
+    """The JSON body if it is from a fieldapp-sync server (any version), else None."""
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not str(body.get("protocol", "")).startswith(p.PROTOCOL + "/"):
+        return None
+    return body

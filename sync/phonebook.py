@@ -1,0 +1,195 @@
+"""The phone's sync bookkeeping, in sync_* tables beside its event log (same SQLite file).
+
+What each office (by server id) acknowledged, why own events are still waiting,
+which events came from an office, and the pull cursor per office. Acks are facts
+about events: nothing here deletes or changes an event or a photo.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from fieldapp.domain.rules import Rules
+from fieldapp.store import Store
+from sync import protocol as p
+from sync.storage import PHONE_DB, iso, utc_now, wire_event
+
+phone_migrations = Migrations("sync_phone")
+
+
+@phone_migrations()
+def m001_phone(db: Database) -> None:
+    # What each office (by server id) has acknowledged: accepted, duplicate, pulled or conflict.
+    db.execute(
+        """
+        CREATE TABLE sync_acks (
+            event_id TEXT NOT NULL,
+            server_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            server_seq INTEGER,
+            at TEXT NOT NULL,
+            PRIMARY KEY (event_id, server_id)
+        )"""
+    )
+    # The last reason an own event could not be delivered (cleared once acknowledged).
+    db.execute(
+        """
+        CREATE TABLE sync_pending_errors (
+            event_id TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE TABLE sync_cursors (server_id TEXT PRIMARY KEY, since INTEGER NOT NULL)")
+    # Events that came from an office (never forgotten): everything else was made here and is ours to send.
+    db.execute("CREATE TABLE sync_received (event_id TEXT PRIMARY KEY)")
+
+
+META_URL = "sync.server_url"
+META_TOKEN = "sync.token"
+META_DEVICE = "sync.device_id"
+META_INSPECTOR = "sync.inspector"
+META_COMMUNITIES = "sync.communities"
+META_LAST_SERVER = "sync.last_server_id"
+META_LAST_SYNC = "sync.last_sync_at"
+
+ACK_PULLED = "pulled"
+TERMINAL = (p.ACCEPTED, p.DUPLICATE, ACK_PULLED, p.CONFLICT)  # never resent to that server
+
+
+def open_phone(data_dir: str | Path, rules: Rules) -> Store:
+    store = Store(Path(data_dir) / PHONE_DB, rules)
+    ensure_phone_tables(store)
+    return store
+
+
+def ensure_phone_tables(store: Store) -> None:
+    with store.write():
+        phone_migrations.apply(store.db)
+
+
+class PhoneBook:
+    """The phone's sync bookkeeping over its Store (same connection, same thread)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        ensure_phone_tables(store)
+
+    @property
+    def db(self) -> Database:
+        return self.store.db
+
+    # --- credentials (from enrolment) ---------------------------------------------------
+
+    def credentials(self) -> dict:
+        get = self.store.get_meta
+        return {
+            "server_url": get(META_URL),
+            "token": get(META_TOKEN),
+            "device_id": get(META_DEVICE),
+            "inspector": get(META_INSPECTOR),
+            "communities": json.loads(get(META_COMMUNITIES) or "[]"),
+        }
+
+    def save_credentials(self, server_url: str, token: str, device_id: str, inspector: str,
+                         communities: list[str]) -> None:
+        with self.store.write():
+            for key, value in ((META_URL, server_url), (META_TOKEN, token), (META_DEVICE, device_id),
+                               (META_INSPECTOR, inspector), (META_COMMUNITIES, json.dumps(communities))):
+                self.store.set_meta(key, value)
+
+    # --- outbox -------------------------------------------------------------------------
+
+    def pending_rows(self, server_id: str | None) -> list[dict]:
+        """Events made here that this server has not acknowledged, in the order they were made.
+
+        "Made here" is "not received from an office", not "written by the enrolled inspector":
+        an event written under another name must show up as refused, never sit unsent unseen.
+        """
+        return list(self.db.query(
+            f"""SELECT * FROM events e
+                WHERE NOT EXISTS (SELECT 1 FROM sync_received r WHERE r.event_id = e.id)
+                  AND NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.event_id = e.id AND a.server_id = ?
+                                  AND a.status IN ({','.join('?' * len(TERMINAL))}))
+                ORDER BY e.seq""",
+            [server_id or "", *TERMINAL],
+        ))
+
+    def record_results(self, server_id: str, results: Iterable[tuple[str, str, int | None]]) -> None:
+        """Acks from a push: (event id, status, server_seq); other statuses are pending errors."""
+        now = iso(utc_now())
+        with self.store.write():
+            for event_id, status, seq in results:
+                if status in (p.ACCEPTED, p.DUPLICATE, p.CONFLICT):
+                    self._ack(event_id, server_id, status, seq, now)
+
+    def _ack(self, event_id: str, server_id: str, status: str, seq: int | None, now: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sync_acks VALUES (?, ?, ?, ?, ?)", [event_id, server_id, status, seq, now]
+        )
+        if status != p.CONFLICT:
+            self.db.execute("DELETE FROM sync_pending_errors WHERE event_id = ?", [event_id])
+
+    def record_pending_error(self, event_id: str, code: str, detail: str) -> None:
+        with self.store.write():
+            self.db.execute(
+                "INSERT OR REPLACE INTO sync_pending_errors VALUES (?, ?, ?, ?)",
+                [event_id, code, detail[:500], iso(utc_now())],
+            )
+
+    def pending_errors(self) -> list[dict]:
+        """Why own events are still waiting (for the 同步 screen)."""
+        return list(self.db.query("SELECT * FROM sync_pending_errors ORDER BY at"))
+
+    def conflicts(self, server_id: str | None = None) -> list[str]:
+        sql, params = "SELECT event_id FROM sync_acks WHERE status = ?", [p.CONFLICT]
+        if server_id:
+            sql, params = sql + " AND server_id = ?", params + [server_id]
+        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+
+    def pending_counts(self) -> tuple[int, int]:
+        """(events, photos) still to send to the last office synced with (for 待上传 n 条/张)."""
+        rows = self.pending_rows(self.store.get_meta(META_LAST_SERVER))
+        photos = {sha for row in rows for sha in p.photo_hashes(wire_event(row))}
+        return len(rows), len(photos)
+
+    # --- pull ---------------------------------------------------------------------------
+
+    def cursor(self, server_id: str) -> int:
+        row = self.db.execute("SELECT since FROM sync_cursors WHERE server_id = ?", [server_id]).fetchone()
+        return row[0] if row else 0
+
+    def set_cursor(self, server_id: str, since: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sync_cursors VALUES (?, ?)", [server_id, since])
+
+    def record_pulled(self, server_id: str, acked: Iterable[tuple[str, int]], received: Iterable[str]) -> None:
+        """Inside the caller's transaction: the office has these (it sent them); `received` are new here."""
+        now = iso(utc_now())
+        self.db.conn.executemany("INSERT OR IGNORE INTO sync_received VALUES (?)", [(e,) for e in received])
+        for event_id, seq in acked:
+            self.db.execute(
+                """INSERT INTO sync_acks VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (event_id, server_id) DO UPDATE SET server_seq = excluded.server_seq
+                   WHERE sync_acks.status != 'conflict'""",
+                [event_id, server_id, ACK_PULLED, seq, now],
+            )
+            self.db.execute("DELETE FROM sync_pending_errors WHERE event_id = ?", [event_id])
+
+    def max_acked_seq(self, server_id: str) -> int:
+        row = self.db.execute(
+            "SELECT coalesce(max(server_seq), 0) FROM sync_acks WHERE server_id = ? AND status != ?",
+            [server_id, p.CONFLICT],
+        ).fetchone()
+        return row[0]
+
+    def forget_server(self, server_id: str) -> None:
+        """The office lost data under this id: forget its acks so everything is offered again."""
+        with self.store.write():
+            self.db.execute("DELETE FROM sync_acks WHERE server_id = ?", [server_id])
+            self.db.execute("DELETE FROM sync_cursors WHERE server_id = ?", [server_id])

@@ -1,0 +1,270 @@
+"""Sync bookkeeping kept beside the event log, in the same SQLite file (office side; the
+phone's is in sync/phonebook.py), plus the file layout both sides share.
+
+The Store owns `events`, the projections and `meta`; sync adds its own tables
+through its own migration set (never touching the Store's), so the office's
+devices, enrolment codes, conflicts, rejections and event origins commit in the
+same transactions as the events they describe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from fieldapp.domain.rules import Rules
+from fieldapp.store import Store
+
+OFFICE_DB = "office.db"
+PHONE_DB = "field.db"
+PHOTO_DIR = "photos"
+SIDECAR = "sync-state.json"  # next to office.db: tells a restored (older) db from the live one
+
+META_SERVER_ID = "sync.server_id"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def wire_event(row: dict, server_seq: int | None = None) -> dict:
+    """An `events` row as the dict Event.from_dict reads (no re-validation: it was valid when stored)."""
+    out = {
+        "id": row["id"],
+        "type": row["type"],
+        "subject": row["subject"],
+        "payload": json.loads(row["payload"]),
+        "actor": row["actor"],
+        "device": row["device"],
+        "recorded_at": row["recorded_at"],
+    }
+    if server_seq is not None:
+        out["server_seq"] = server_seq
+    return out
+
+
+# --- office ---------------------------------------------------------------------------
+
+office_migrations = Migrations("sync_office")
+
+
+@office_migrations()
+def m001_devices(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE sync_devices (
+            device_id TEXT PRIMARY KEY,
+            inspector TEXT NOT NULL,          -- the actor id its events must carry
+            communities TEXT NOT NULL,        -- JSON list of community codes
+            label TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,  -- SHA-256 of the bearer token; the token itself is never stored
+            enrolled_at TEXT NOT NULL,
+            last_seen_at TEXT,
+            revoked_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE sync_enrol_codes (
+            code_hash TEXT PRIMARY KEY,       -- SHA-256 of the normalised one-time code
+            inspector TEXT NOT NULL,
+            communities TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            device_id TEXT,
+            claim_hash TEXT                   -- SHA-256 of the phone's nonce: a retried exchange is recognised
+        )"""
+    )
+
+
+@office_migrations()
+def m002_conflicts_rejections(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE sync_conflicts (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            stored_hash TEXT NOT NULL,
+            received_hash TEXT NOT NULL,
+            received TEXT NOT NULL,           -- the refused event, as JSON, for the office to look at
+            received_at TEXT NOT NULL,
+            UNIQUE (event_id, received_hash)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE sync_rejections (
+            device_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            times INTEGER NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            PRIMARY KEY (device_id, event_id)
+        )"""
+    )
+
+
+@office_migrations()
+def m003_origin(db: Database) -> None:
+    # Which device pushed each event: a device is not sent back what it sent (it keeps
+    # everything), and the record cannot be forged through the event's own `device` field.
+    db.execute("CREATE TABLE sync_origin (seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL)")
+
+
+def record_origin(store: Store, seqs: Iterable[int], device_id: str) -> None:
+    store.db.conn.executemany("INSERT OR IGNORE INTO sync_origin VALUES (?, ?)", [(s, device_id) for s in seqs])
+
+
+def open_office(data_dir: str | Path, rules: Rules, *, durable: bool = True) -> Store:
+    """The office Store with the sync tables in place (safe to call from many threads/processes)."""
+    store = Store(Path(data_dir) / OFFICE_DB, rules, durable=durable)
+    with store.write():
+        office_migrations.apply(store.db)
+    return store
+
+
+def office_photo_dir(data_dir: str | Path) -> Path:
+    return Path(data_dir) / PHOTO_DIR
+
+
+def max_seq(store: Store) -> int:
+    return store.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+
+class ServerIdentity:
+    """The office's server id, and the sidecar file that detects a restored (older) database.
+
+    A phone keeps acks per server id; when the office db goes back in time (restored
+    from a backup) the id must change, or phones would never resend what was lost.
+    The sidecar remembers the id and the highest seq ever committed; at start a
+    database with a lower seq, or another id, is an older copy: it gets a new id.
+    The sidecar may lag (written after commits, not fsynced) but can never be ahead
+    of the database, so a live database is never taken for a restored one.
+    """
+
+    def __init__(self, data_dir: str | Path):
+        self.path = Path(data_dir) / SIDECAR
+        self._lock = threading.Lock()
+        self._written_seq = -1
+        self.server_id = ""
+
+    def start(self, store: Store) -> tuple[str, bool]:
+        """Load or create the id; returns (server id, whether it was rotated now)."""
+        with store.write():
+            current = store.get_meta(META_SERVER_ID)
+            top = max_seq(store)
+            side = self._read()
+            rotated = False
+            if current is None:
+                current = new_server_id()
+                store.set_meta(META_SERVER_ID, current)
+            elif side is not None and (side.get("server_id") != current or top < side.get("max_seq", 0)):
+                current = new_server_id()
+                store.set_meta(META_SERVER_ID, current)
+                rotated = True
+        self.server_id = current
+        self._write(top, force=True)
+        return current, rotated
+
+    def rotate(self, store: Store) -> str:
+        with store.write():
+            self.server_id = new_server_id()
+            store.set_meta(META_SERVER_ID, self.server_id)
+            top = max_seq(store)
+        self._write(top, force=True)
+        return self.server_id
+
+    def committed(self, top: int) -> None:
+        """Called after a commit that stored events: keep the high-water mark (monotonic)."""
+        if top > self._written_seq:
+            self._write(top)
+
+    def _read(self) -> dict | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _write(self, top: int, force: bool = False) -> None:
+        with self._lock:
+            if not force and top <= self._written_seq:
+                return
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"server_id": self.server_id, "max_seq": top}), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._written_seq = top
+
+
+def new_server_id() -> str:
+    return "srv-" + secrets.token_hex(8)
+
+
+def record_conflict(store: Store, event_id: str, device_id: str, received: dict, received_hash: str) -> None:
+    stored = store.db.execute("SELECT content_hash FROM events WHERE id = ?", [event_id]).fetchone()
+    store.db.execute(
+        """INSERT OR IGNORE INTO sync_conflicts
+           (event_id, device_id, stored_hash, received_hash, received, received_at) VALUES (?, ?, ?, ?, ?, ?)""",
+        [event_id, device_id, stored[0] if stored else "", received_hash,
+         json.dumps(received, ensure_ascii=False, sort_keys=True), iso(utc_now())],
+    )
+
+
+def record_rejection(store: Store, device_id: str, event_id: str | None, reason: str, detail: str) -> None:
+    store.db.execute(
+        """INSERT INTO sync_rejections VALUES (?, ?, ?, ?, 1, ?)
+           ON CONFLICT (device_id, event_id) DO UPDATE SET
+             reason = excluded.reason, detail = excluded.detail, times = times + 1,
+             last_seen_at = excluded.last_seen_at""",
+        [device_id, event_id or "", reason, detail[:500], iso(utc_now())],
+    )
+
+
+def conflicts(store: Store) -> list[dict]:
+    """Events a device sent with an id the office already holds with other content."""
+    return list(store.db.query("SELECT * FROM sync_conflicts ORDER BY id"))
+
+
+def rejections(store: Store) -> list[dict]:
+    return list(store.db.query("SELECT * FROM sync_rejections ORDER BY last_seen_at"))
+
+
+def backup_office(data_dir: str | Path, rules: Rules, dest: str | Path) -> None:
+    """A consistent copy of the office db (SQLite online backup: safe while serving)."""
+    with open_office(data_dir, rules) as store:
+        target = sqlite3.connect(str(dest))
+        try:
+            store.db.conn.backup(target)
+        finally:
+            target.close()
+
+
+def restore_office(data_dir: str | Path, rules: Rules, backup: str | Path) -> str:
+    """Replace the office db by a backup and give it a new server id; returns the id.
+
+    Run with the server stopped. Phones then resend everything the backup lacks.
+    """
+    source = sqlite3.connect(str(backup))
+    try:
+        with open_office(data_dir, rules) as store:
+            source.backup(store.db.conn)
+    finally:
+        source.close()
+    with open_office(data_dir, rules) as store:  # migrate an older backup, then rotate
+        return ServerIdentity(data_dir).rotate(store)

@@ -1,0 +1,62 @@
+"""Small pieces without a server: protocol helpers, the blob layout, the server identity."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fieldapp.photos import photo_path
+from sync import protocol as p
+from sync import storage
+from sync.blobs import BlobStore
+
+
+def test_every_error_code_has_a_chinese_message():
+    codes = set(p.SERVER_ERRORS) | set(p.CLIENT_ERRORS)
+    assert codes <= set(p.MESSAGES_ZH)
+    assert all(p.MESSAGES_ZH[c].strip() for c in codes)
+
+
+def test_limits_from_the_wire_are_lenient():
+    assert p.Limits.from_dict(None) == p.Limits()
+    limits = p.Limits.from_dict({"max_events_per_push": 7, "max_body_bytes": -1, "new_limit": 3,
+                                 "max_pull_limit": True})
+    assert limits.max_events_per_push == 7
+    assert limits.max_body_bytes == p.Limits().max_body_bytes and limits.max_pull_limit == p.Limits().max_pull_limit
+
+
+def test_photo_hashes_of_wire_events():
+    sha = "b" * 64
+    assert p.photo_hashes({"type": "photo.added", "payload": {"sha256": sha}}) == [sha]
+    assert p.photo_hashes({"type": "case.rechecked", "payload": {"photos": [sha, "../x"]}}) == [sha]
+    assert p.photo_hashes({"type": "case.registered", "payload": {}}) == []
+    assert p.photo_hashes("junk") == []
+
+
+def test_blob_store_uses_the_photo_layout(tmp_path):
+    blobs = BlobStore(tmp_path)
+    data = b"photo"
+    sha = hashlib.sha256(data).hexdigest()
+    assert not blobs.has(sha)
+    upload = blobs.upload()
+    upload.write(data)
+    assert upload.finish(sha)
+    assert blobs.has(sha) and photo_path(tmp_path, sha).read_bytes() == data
+    assert not blobs.has("../" + sha[3:]) and not blobs.has(sha.upper())
+    wrong = blobs.upload()
+    wrong.write(b"other")
+    assert not wrong.finish("c" * 64) and not blobs.has("c" * 64)
+    assert list(blobs.incoming.iterdir()) == []
+    blobs.sync_dirs()
+
+
+def test_server_identity_survives_restarts_and_rotates_on_rollback(tmp_path, rules):
+    with storage.open_office(tmp_path, rules) as store:
+        first, rotated = storage.ServerIdentity(tmp_path).start(store)
+        assert not rotated
+        again, rotated = storage.ServerIdentity(tmp_path).start(store)
+        assert (again, rotated) == (first, False)
+    # The sidecar saw seq 5 but the db has none: an older copy of the db.
+    (tmp_path / storage.SIDECAR).write_text(f'{{"server_id": "{first}", "max_seq": 5}}')
+    with storage.open_office(tmp_path, rules) as store:
+        rotated_id, rotated = storage.ServerIdentity(tmp_path).start(store)
+    assert rotated and rotated_id != first
