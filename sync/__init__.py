@@ -6,5 +6,6 @@ Office side:  server.py (FastAPI routes, create_app, serve), auth.py (enrolment 
 Phone side:   client.py (SyncClient.run, enrol), channel.py (one HTTP exchange: retries,
               protocol marker), phonebook.py (acks, pending errors, pull cursor),
               result.py (SyncResult, Progress, SyncIssue).
-Both:         protocol.py (limits, statuses, error codes and their zh-CN messages).
+Both:         protocol.py (limits, statuses, error codes; their zh-CN texts are in
+              fieldapp/ui/strings.py, SYNC_MESSAGES).
 """

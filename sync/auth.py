@@ -4,6 +4,12 @@ The office makes a one-time code for an inspector (single use, expires); the
 phone exchanges it for a random bearer token. Codes and tokens are stored only
 as SHA-256 hashes, so a copy of the office db lets nobody sync as a phone.
 Nothing in this module logs a code or a token.
+
+Identity across enrolment: before a phone is enrolled its events carry a local
+actor id (``inspector-<8 hex>``, made at first start). At enrolment the phone
+sends that id and its own device id; the office records the id on the device
+as an alias (if it is safe to: see `alias_for`), and the device may push events
+under either name — so nothing written before enrolment is refused for ever.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fieldapp.store import Store
+from sync.protocol import is_local_actor
 from sync.storage import iso, utc_now
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or typed from paper
@@ -39,10 +46,17 @@ class Device:
     enrolled_at: str
     last_seen_at: str | None
     revoked_at: str | None
+    local_actor: str | None = None  # the phone's actor id before enrolment: accepted as this device's too
+    local_device: str | None = None  # the phone's own device id (as its events' `device` field)
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def actors(self) -> frozenset[str]:
+        """The actor ids this device may push events under."""
+        return frozenset(a for a in (self.inspector, self.local_actor) if a)
 
 
 def _hash(secret: str) -> str:
@@ -64,6 +78,8 @@ def create_code(store: Store, inspector: str, communities: list[str], *, ttl: ti
     inspector = inspector.strip()
     if not inspector or len(inspector) > 64:
         raise ValueError("the inspector id must be 1–64 characters")
+    if store.db.execute("SELECT 1 FROM sync_devices WHERE local_actor = ? LIMIT 1", [inspector]).fetchone():
+        raise ValueError(f"{inspector!r} is a phone's id from before its enrolment; choose another inspector id")
     known = {c.code for c in store.rules.communities}
     unknown = [c for c in communities if c not in known]
     if not communities or unknown:
@@ -80,12 +96,18 @@ def create_code(store: Store, inspector: str, communities: list[str], *, ttl: ti
 
 
 def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
+                local_actor: str | None = None, local_device: str | None = None,
                 now: datetime | None = None) -> tuple[Device, str]:
     """Exchange a code for a new device and its token (returned once, stored hashed).
 
     `nonce` is a random value the phone sends with the code: if the answer was lost
     and the phone retries with the same nonce, its device gets a fresh token instead
     of a "code used" error that would leave the phone locked out.
+
+    `local_actor` / `local_device`: the actor id the phone's events carried before
+    enrolment and its own device id. The device records the actor id as its alias
+    when `alias_for` allows it (else None: the enrolment still succeeds, and events
+    under that id will be refused as `actor_mismatch`, visibly).
     """
     now = now or utc_now()
     code_hash = _hash(normalise_code(code))
@@ -109,15 +131,48 @@ def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
             raise EnrolError("enrol_code_expired", "this enrolment code has expired")
         device_id = "dev-" + secrets.token_hex(4)
         label = (label or "").strip()[:64] or device_id
+        local_device = local_device[:64] if isinstance(local_device, str) and local_device else None
+        alias = alias_for(store, inspector, local_actor, local_device)
         store.db.execute(
-            "INSERT INTO sync_devices VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
-            [device_id, inspector, communities, label, _hash(token), iso(now)],
+            """INSERT INTO sync_devices (device_id, inspector, communities, label, token_hash, enrolled_at,
+                                         last_seen_at, revoked_at, local_actor, local_device)
+               VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)""",
+            [device_id, inspector, communities, label, _hash(token), iso(now), alias, local_device],
         )
         store.db.execute(
             "UPDATE sync_enrol_codes SET used_at = ?, device_id = ?, claim_hash = ? WHERE code_hash = ?",
             [iso(now), device_id, _hash(nonce) if nonce else None, code_hash],
         )
     return get_device(store, device_id), token
+
+
+def alias_for(store: Store, inspector: str, local_actor: object, local_device: str | None) -> str | None:
+    """The alias a new device of `inspector` may have, given what the phone says it used before.
+
+    Accepted only if it cannot let the phone speak for anyone else:
+    - it has the shape of a phone's own pre-enrolment id (`protocol.is_local_actor`),
+      never a person's name, and comes with the phone's own device id;
+    - it is no inspector's id at this office (enrolled or with a code waiting);
+    - no other phone recorded it (a re-enrolled phone, same local device id, may);
+    - no event at the office carries it as actor unless a device of that same phone pushed it.
+    """
+    if not is_local_actor(local_actor) or local_actor == inspector or not local_device:
+        return None
+    db = store.db
+    if db.execute("SELECT 1 FROM sync_devices WHERE inspector = ? UNION ALL "
+                  "SELECT 1 FROM sync_enrol_codes WHERE inspector = ? LIMIT 1",
+                  [local_actor, local_actor]).fetchone():
+        return None
+    if db.execute("SELECT 1 FROM sync_devices WHERE local_actor = ? AND local_device IS NOT ? LIMIT 1",
+                  [local_actor, local_device]).fetchone():
+        return None
+    foreign = db.execute(
+        """SELECT 1 FROM events e LEFT JOIN sync_origin o ON o.seq = e.seq
+                   LEFT JOIN sync_devices d ON d.device_id = o.device_id
+           WHERE e.actor = ? AND NOT coalesce(d.local_device = ?, 0) LIMIT 1""",
+        [local_actor, local_device],
+    ).fetchone()
+    return None if foreign else local_actor
 
 
 def authenticate(store: Store, token: str) -> tuple[Device | None, str | None]:
@@ -167,4 +222,6 @@ def _device(row: dict) -> Device:
         enrolled_at=row["enrolled_at"],
         last_seen_at=row["last_seen_at"],
         revoked_at=row["revoked_at"],
+        local_actor=row.get("local_actor"),
+        local_device=row.get("local_device"),
     )

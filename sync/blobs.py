@@ -8,7 +8,14 @@ its existence is what "the office has this photo" means.
 The renames are made durable (directory fsync) in a batch, by `sync_dirs()`,
 before any event naming a photo is committed: a power cut can then lose at most
 photos that no stored event names yet, which the phone is told are missing and
-uploads again. One journal commit per push instead of one per photo.
+uploads again. One journal commit per push instead of one per photo. A new
+``ab/`` folder is made durable the same way (its parent joins the batch): a first
+sync to a fresh office creates up to 256 of them, and an fsync each cost ~15 % of
+its photo upload time.
+
+Creating a file is the slowest step of an upload on some disks (~0.6 ms on ext4 here,
+more than the fsync), so empty temp files are made ahead, off the event loop, in
+``photo_dir/.spare`` (`spares()`), and an upload renames one into ``.incoming``.
 """
 
 from __future__ import annotations
@@ -18,22 +25,34 @@ import hashlib
 import os
 import secrets
 import threading
+from collections import deque
+from concurrent.futures import Executor
 from pathlib import Path
+from typing import BinaryIO
 
 from fieldapp.photos import photo_path
 from sync.protocol import is_sha256
 
 INCOMING = ".incoming"
+SPARE = ".spare"
+SPARES = 4  # temp files kept ready: one phone uploads one photo at a time
 
 
 class BlobStore:
-    def __init__(self, photo_dir: str | Path):
+    def __init__(self, photo_dir: str | Path, executor: Executor | None = None):
+        """`executor`: where spare temp files are made (none: each upload makes its own)."""
         self.photo_dir = Path(photo_dir)
         self.incoming = self.photo_dir / INCOMING
+        self.spare_dir = self.photo_dir / SPARE
         self._root = str(self.photo_dir)
         self.incoming.mkdir(parents=True, exist_ok=True)
+        self.spare_dir.mkdir(parents=True, exist_ok=True)
         self._dirty: set[Path] = set()  # directories with renames not yet fsynced
         self._lock = threading.Lock()
+        self._executor = executor
+        self._spares: deque[tuple[Path, BinaryIO]] = deque()
+        self._filling = False
+        self._closed = False
 
     def path(self, sha256: str) -> Path:
         return photo_path(self.photo_dir, sha256)  # refuses anything but 64 lowercase hex digits
@@ -49,10 +68,57 @@ class BlobStore:
             with contextlib.suppress(OSError):
                 leftover.unlink()
                 removed += 1
+        for spare in self.spare_dir.iterdir():
+            with contextlib.suppress(OSError):
+                spare.unlink()
         return removed
 
     def upload(self) -> "Upload":
-        return Upload(self)
+        """A new upload, in a temp file of its own in .incoming (a spare one if there is one)."""
+        tmp = self.incoming / f"{secrets.token_hex(8)}.part"
+        try:
+            spare, file = self._spares.popleft()
+        except IndexError:
+            file = open(tmp, "wb")
+        else:
+            try:
+                os.rename(spare, tmp)  # the open file follows its inode
+            except OSError:
+                file.close()
+                file = open(tmp, "wb")
+        self._fill_spares()
+        return Upload(self, tmp, file)
+
+    def _fill_spares(self) -> None:
+        if self._executor is None or self._closed:
+            return
+        with self._lock:
+            if self._filling or len(self._spares) >= SPARES:
+                return
+            self._filling = True
+        try:
+            self._executor.submit(self._make_spares)
+        except RuntimeError:  # shutting down
+            self._filling = False
+
+    def _make_spares(self) -> None:
+        try:
+            while len(self._spares) < SPARES and not self._closed:
+                path = self.spare_dir / f"{secrets.token_hex(8)}.part"
+                self._spares.append((path, open(path, "wb")))
+        except OSError:
+            pass  # a full disk: uploads make their own files (and report that)
+        finally:
+            self._filling = False
+
+    def close(self) -> None:
+        """Remove the spare temp files (after the executor that makes them has stopped)."""
+        self._closed = True
+        while self._spares:
+            path, file = self._spares.popleft()
+            file.close()
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def place(self, tmp: Path, target: Path) -> None:
         # Rename and mark under one lock: whoever sees the file (has()) and then calls
@@ -60,6 +126,14 @@ class BlobStore:
         with self._lock:
             os.replace(tmp, target)
             self._dirty.add(target.parent)
+
+    def make_dir(self, directory: Path) -> None:
+        """Create a photo folder; its entry in the parent is made durable by the next sync_dirs()."""
+        if directory.is_dir():
+            return
+        with self._lock:  # mkdir and mark together: whoever sees the folder sees the parent marked
+            directory.mkdir(parents=True, exist_ok=True)
+            self._dirty.add(directory.parent)
 
     def sync_dirs(self) -> None:
         """Make every rename so far durable (call before committing events that name photos)."""
@@ -77,10 +151,10 @@ class BlobStore:
 class Upload:
     """One incoming photo: write() chunks, then finish(sha) or discard(). Never leaves a temp file."""
 
-    def __init__(self, blobs: BlobStore):
+    def __init__(self, blobs: BlobStore, tmp: Path, file: BinaryIO):
         self.blobs = blobs
-        self.tmp = blobs.incoming / f"{secrets.token_hex(8)}.part"
-        self.file = open(self.tmp, "wb")
+        self.tmp = tmp
+        self.file = file
         self.hash = hashlib.sha256()
         self.size = 0
 
@@ -99,7 +173,7 @@ class Upload:
             self.file.close()
             target = self.blobs.path(sha256)
             if not target.is_file():
-                _make_dir(target.parent)
+                self.blobs.make_dir(target.parent)
                 self.blobs.place(self.tmp, target)
             return True
         finally:
@@ -110,12 +184,6 @@ class Upload:
             self.file.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.tmp)
-
-
-def _make_dir(directory: Path) -> None:
-    if not directory.is_dir():
-        directory.mkdir(parents=True, exist_ok=True)
-        _fsync_dir(directory.parent)
 
 
 def _fsync_dir(directory: Path) -> None:

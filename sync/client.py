@@ -1,4 +1,5 @@
-"""The phone's side of a sync run: hello → blobs/missing → photos → push → pull.
+"""The phone's side of a sync run: hello → blobs/missing → photos, with the pushes of the
+events whose photos are on the office overlapped (sync/pusher.py) → pull.
 
 Every step is safe to repeat and records what the office acknowledged as soon
 as it is known (per push batch, per pulled page), so a run cut anywhere resumes
@@ -11,30 +12,26 @@ the bookkeeping in sync_* tables moves.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import secrets
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import httpx
 
 from fieldapp.domain.events import Event
 from fieldapp.domain.validate import EventError
-from fieldapp.photos import photo_path
 from fieldapp.store import ACCEPTED, CONFLICT, Store
 from sync import protocol as p
 from sync.channel import Channel, RetryPolicy, SyncError
-from sync.phonebook import META_LAST_SERVER, META_LAST_SYNC, PhoneBook
-from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncIssue, SyncResult
+from sync.phonebook import META_LAST_SERVER, PhoneBook
+from sync.pusher import Pusher, Uploads
+from sync.result import DONE, HELLO, PULL, PUSH, Progress, SyncIssue, SyncResult
 from sync.storage import iso, wire_event
 
 log = logging.getLogger("fieldapp.sync.client")
-
-CHUNK = 256 * 1024  # big enough to keep per-chunk overhead small, small enough for smooth progress
-STOP_PHOTO_CODES = {"hash_mismatch": "photo_corrupt_local", "too_large": "photo_too_large"}
 
 
 def utc_now() -> datetime:
@@ -49,14 +46,25 @@ class Hello:
 
 
 def enrol(store: Store, server_url: str, code: str, *, label: str = "",
+          local_actor: str | None = None, local_device: str | None = None,
           transport: httpx.BaseTransport | None = None, retry: RetryPolicy = RetryPolicy()) -> dict:
     """Exchange a one-time code for this phone's device token and keep it (in the store's meta).
+
+    `local_actor` / `local_device`: the actor id this phone's events carried until now
+    and its own device id; the office records them so those events are still accepted
+    (docs/sync.md, "Identity across enrolment"). After enrolment new events must carry
+    the returned `inspector` (fieldapp.ui.data.enrol_phone does both).
 
     Returns what the office said about the device (never the token). Raises SyncError.
     """
     nonce = secrets.token_urlsafe(16)  # same nonce on every retry: a lost answer is not a lost code
+    request = {"code": code, "label": label, "nonce": nonce}
+    if local_actor:
+        request["local_actor"] = local_actor
+    if local_device:
+        request["local_device"] = local_device
     with Channel(server_url, transport=transport, retry=retry) as channel:
-        body = channel.call("POST", "/enrol", json={"code": code, "label": label, "nonce": nonce}).body
+        body = channel.call("POST", "/enrol", json=request).body
     try:
         token, device_id, inspector = body["token"], body["device_id"], body["inspector"]
         communities = [c for c in body["communities"] if isinstance(c, str)]
@@ -64,7 +72,8 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
         raise SyncError("protocol_mismatch", "enrol answer without a token") from None
     PhoneBook(store).save_credentials(server_url, token, device_id, inspector, communities)
     return {"device_id": device_id, "inspector": inspector, "communities": communities,
-            "server_id": body.get("server_id")}
+            "server_id": body.get("server_id"),
+            "local_actor": body.get("local_actor") if isinstance(body.get("local_actor"), str) else None}
 
 
 class SyncClient:
@@ -108,8 +117,7 @@ class SyncClient:
                 hello = self._hello(channel, result)
                 pending = self.book.pending_rows(hello.server_id)
                 wires = [wire_event(row) for row in pending]
-                held = self._photos(channel, wires, result)
-                self._push(channel, hello, wires, held, result)
+                self._send(channel, hello, wires, result)
                 self._pull(channel, hello, result)
             except SyncError as exc:
                 return self._finish(result, exc)
@@ -122,10 +130,16 @@ class SyncClient:
         if stop is not None:
             result.stopped = stop.code
             result.errors.append(SyncIssue(stop.code, stop.message))
-        else:
-            self.store.set_meta(META_LAST_SYNC, iso(utc_now()))
-        result.pending_events, result.pending_photos = self.book.pending_counts()
-        result.finished_at = utc_now()
+        try:
+            result.pending_events, result.pending_photos = self.book.pending_counts()
+            result.finished_at = utc_now()
+            self.book.record_run(result, iso(result.finished_at))
+        except Exception:  # the store itself failed (disk full?): report it, never raise
+            log.exception("sync bookkeeping failed")
+            if result.stopped is None:
+                result.stopped = "internal_error"
+                result.errors.append(SyncIssue("internal_error", "bookkeeping"))
+            result.finished_at = result.finished_at or utc_now()
         self._report(phase=DONE)
         return result
 
@@ -167,16 +181,37 @@ class SyncClient:
             result.clock_skew_flagged = True
             result.warnings.append(SyncIssue("clock_skew", f"office clock minus device clock: {skew:+.0f} s"))
 
-    # --- photos -------------------------------------------------------------------------
+    # --- photos and push -------------------------------------------------------------
 
-    def _photos(self, channel: Channel, wires: list[dict], result: SyncResult) -> dict[str, SyncIssue]:
-        """Upload what the office lacks; returns the photos that cannot go (their events wait)."""
+    def _send(self, channel: Channel, hello: Hello, wires: list[dict], result: SyncResult) -> None:
+        """Upload the photos the office lacks and push the events, overlapped (sync/pusher.py):
+        photos go one at a time on this thread; a batch of events goes on a helper thread as soon
+        as every photo its events name is on the office."""
         needed = list(dict.fromkeys(sha for wire in wires for sha in p.photo_hashes(wire)))
-        if not needed:
-            return {}
-        missing = self._missing(channel, needed)
+        missing = self._missing(channel, needed) if needed else []
         result.photos_to_upload = len(missing)
-        return self._upload(channel, missing, result)
+        uploads = Uploads(self, channel, result, missing)
+        pusher = Pusher(self, channel, hello, wires, result, uploads)
+        self._report(events_total=len(wires), events_pushed=0)
+        with pusher:
+            for _ in uploads:
+                pusher.pump()
+            self._report(phase=PUSH)
+            pusher.pump(final=True)
+        retry = pusher.missing_blob
+        if retry:  # the office lacked photos after all (e.g. lost between the two steps): once more
+            needed = list(dict.fromkeys(sha for wire in retry for sha in p.photo_hashes(wire)))
+            missing = self._missing(channel, needed)
+            result.photos_to_upload += len(missing)
+            again = Uploads(self, channel, result, missing)
+            for _ in again:
+                pass
+            last = Pusher(self, channel, hello, retry, result, again)
+            with last:
+                last.pump(final=True)
+            for wire in last.missing_blob:
+                result.errors.append(SyncIssue("event_missing_blob", "", event_id=wire["id"]))
+                self.book.record_pending_error(wire["id"], "event_missing_blob", "")
 
     def _missing(self, channel: Channel, hashes: list[str]) -> list[str]:
         limit = max(1, self._limits.max_missing_query)
@@ -189,100 +224,6 @@ class SyncClient:
             asked = set(chunk)
             missing.extend(sha for sha in answer if sha in asked)
         return missing
-
-    def _upload(self, channel: Channel, missing: list[str], result: SyncResult) -> dict[str, SyncIssue]:
-        held: dict[str, SyncIssue] = {}
-        sizes: dict[str, int] = {}
-        for sha in missing:
-            try:
-                sizes[sha] = photo_path(self.photo_dir, sha).stat().st_size
-            except OSError as exc:
-                held[sha] = SyncIssue("photo_missing_local", f"{type(exc).__name__}", sha256=sha)
-        self._report(phase=PHOTOS, photos_done=0, photos_total=len(sizes), bytes_done=0,
-                     bytes_total=sum(sizes.values()))
-        done_bytes = 0
-        for n, (sha, size) in enumerate(sizes.items(), 1):
-            path = photo_path(self.photo_dir, sha)
-            try:
-                channel.call("PUT", f"/blobs/{sha}", content=lambda: self._chunks(path, done_bytes),
-                             headers={"Content-Length": str(size), "Content-Type": "application/octet-stream"})
-            except SyncError as exc:
-                if exc.code not in STOP_PHOTO_CODES:
-                    raise
-                held[sha] = SyncIssue(STOP_PHOTO_CODES[exc.code], exc.message, sha256=sha)
-                continue
-            except OSError as exc:  # the file vanished or became unreadable meanwhile
-                held[sha] = SyncIssue("photo_missing_local", f"{type(exc).__name__}", sha256=sha)
-                continue
-            done_bytes += size
-            result.photos_uploaded += 1
-            result.bytes_uploaded += size
-            self._report(photos_done=n, bytes_done=done_bytes)
-        result.errors.extend(held.values())
-        return held
-
-    def _chunks(self, path: Path, base: int) -> Iterator[bytes]:
-        sent = base
-        with open(path, "rb") as f:
-            while chunk := f.read(CHUNK):
-                sent += len(chunk)
-                yield chunk
-                self._report(bytes_done=sent)
-
-    # --- push ---------------------------------------------------------------------------
-
-    def _push(self, channel: Channel, hello: Hello, wires: list[dict], held: dict[str, SyncIssue],
-              result: SyncResult) -> None:
-        ready = []
-        for wire in wires:
-            blocked = [sha for sha in p.photo_hashes(wire) if sha in held]
-            if blocked:
-                issue = held[blocked[0]]
-                self.book.record_pending_error(wire["id"], issue.code, f"photo {blocked[0]}")
-            else:
-                ready.append(wire)
-        self._report(phase=PUSH, events_total=len(ready), events_pushed=0)
-        retry = self._push_batches(channel, hello, ready, result)
-        if retry:  # the office lacked photos after all (e.g. lost between the two steps): once more
-            needed = list(dict.fromkeys(sha for wire in retry for sha in p.photo_hashes(wire)))
-            missing = self._missing(channel, needed)
-            result.photos_to_upload += len(missing)
-            held.update(self._upload(channel, missing, result))
-            again = [w for w in retry if not any(sha in held for sha in p.photo_hashes(w))]
-            for wire in self._push_batches(channel, hello, again, result):
-                result.errors.append(SyncIssue("event_missing_blob", "", event_id=wire["id"]))
-                self.book.record_pending_error(wire["id"], "event_missing_blob", "")
-
-    def _push_batches(self, channel: Channel, hello: Hello, wires: list[dict], result: SyncResult) -> list[dict]:
-        """Push in batches sized to the office's limits; halve them on 413. Returns missing_blob ones."""
-        cap = max(1, min(self.batch_size, hello.limits.max_events_per_push))
-        budget = int(hello.limits.max_body_bytes * 0.9)
-        missing_blob: list[dict] = []
-        i = 0
-        while i < len(wires):
-            batch, size = [], 20
-            while i + len(batch) < len(wires) and len(batch) < cap:
-                cost = len(json.dumps(wires[i + len(batch)], ensure_ascii=False).encode()) + 1
-                if batch and size + cost > budget:
-                    break
-                batch.append(wires[i + len(batch)])
-                size += cost
-            try:
-                body = channel.call("POST", "/events", json={"events": batch}).body
-            except SyncError as exc:
-                if exc.code not in ("too_large", "too_many_events"):
-                    raise
-                if len(batch) == 1:
-                    result.errors.append(SyncIssue("event_too_large", exc.message, event_id=batch[0]["id"]))
-                    self.book.record_pending_error(batch[0]["id"], "event_too_large", exc.message)
-                    i += 1
-                else:
-                    cap = max(1, len(batch) // 2)
-                continue
-            missing_blob.extend(self._take_results(hello.server_id, batch, body, result))
-            i += len(batch)
-            self._report(events_pushed=self._progress.events_pushed + len(batch))
-        return missing_blob
 
     def _take_results(self, server_id: str, batch: list[dict], body: dict, result: SyncResult) -> list[dict]:
         results = body.get("results")

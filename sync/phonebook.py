@@ -17,7 +17,7 @@ from sqlite_utils.migrations import Migrations
 from fieldapp.domain.rules import Rules
 from fieldapp.store import Store
 from sync import protocol as p
-from sync.storage import PHONE_DB, iso, utc_now, wire_event
+from sync.storage import PHONE_DB, iso, utc_now
 
 phone_migrations = Migrations("sync_phone")
 
@@ -56,11 +56,19 @@ META_TOKEN = "sync.token"
 META_DEVICE = "sync.device_id"
 META_INSPECTOR = "sync.inspector"
 META_COMMUNITIES = "sync.communities"
+META_ENROLLED_AT = "sync.enrolled_at"
 META_LAST_SERVER = "sync.last_server_id"
-META_LAST_SYNC = "sync.last_sync_at"
+META_LAST_SYNC = "sync.last_sync_at"  # the end of the last run that completed
+META_LAST_RUN = "sync.last_run"  # JSON: the last run's time and outcome (PhoneBook.record_run)
 
 ACK_PULLED = "pulled"
 TERMINAL = (p.ACCEPTED, p.DUPLICATE, ACK_PULLED, p.CONFLICT)  # never resent to that server
+
+# Own events (not received from an office) a server (first parameter) has not acknowledged.
+_PENDING = f"""FROM events e
+    WHERE NOT EXISTS (SELECT 1 FROM sync_received r WHERE r.event_id = e.id)
+      AND NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.event_id = e.id AND a.server_id = ?
+                      AND a.status IN ({','.join('?' * len(TERMINAL))}))"""
 
 
 def open_phone(data_dir: str | Path, rules: Rules) -> Store:
@@ -95,14 +103,46 @@ class PhoneBook:
             "device_id": get(META_DEVICE),
             "inspector": get(META_INSPECTOR),
             "communities": json.loads(get(META_COMMUNITIES) or "[]"),
+            "enrolled_at": get(META_ENROLLED_AT),
         }
 
     def save_credentials(self, server_url: str, token: str, device_id: str, inspector: str,
                          communities: list[str]) -> None:
         with self.store.write():
             for key, value in ((META_URL, server_url), (META_TOKEN, token), (META_DEVICE, device_id),
-                               (META_INSPECTOR, inspector), (META_COMMUNITIES, json.dumps(communities))):
+                               (META_INSPECTOR, inspector), (META_COMMUNITIES, json.dumps(communities)),
+                               (META_ENROLLED_AT, iso(utc_now()))):
                 self.store.set_meta(key, value)
+
+    # --- the last run ---------------------------------------------------------------------
+
+    def record_run(self, result, finished_at: str) -> None:
+        """Keep the outcome of a run (a SyncResult) for the 同步 screen: one small write."""
+        summary = {
+            "at": finished_at,
+            "ok": result.ok,
+            "stopped": result.stopped,
+            "pushed": result.pushed,
+            "acknowledged": result.acknowledged,
+            "pulled": result.pulled,
+            "photos_uploaded": result.photos_uploaded,
+            "bytes_uploaded": result.bytes_uploaded,
+            "pending_events": result.pending_events,
+            "pending_photos": result.pending_photos,
+            "errors": sorted({e.code for e in result.errors}),
+            "warnings": sorted({w.code for w in result.warnings}),
+        }
+        with self.store.write():
+            if result.stopped is None:
+                self.store.set_meta(META_LAST_SYNC, finished_at)
+            self.store.set_meta(META_LAST_RUN, json.dumps(summary))
+
+    def last_run(self) -> dict | None:
+        try:
+            value = json.loads(self.store.get_meta(META_LAST_RUN) or "null")
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
     # --- outbox -------------------------------------------------------------------------
 
@@ -112,14 +152,7 @@ class PhoneBook:
         "Made here" is "not received from an office", not "written by the enrolled inspector":
         an event written under another name must show up as refused, never sit unsent unseen.
         """
-        return list(self.db.query(
-            f"""SELECT * FROM events e
-                WHERE NOT EXISTS (SELECT 1 FROM sync_received r WHERE r.event_id = e.id)
-                  AND NOT EXISTS (SELECT 1 FROM sync_acks a WHERE a.event_id = e.id AND a.server_id = ?
-                                  AND a.status IN ({','.join('?' * len(TERMINAL))}))
-                ORDER BY e.seq""",
-            [server_id or "", *TERMINAL],
-        ))
+        return list(self.db.query(f"SELECT * {_PENDING} ORDER BY e.seq", [server_id or "", *TERMINAL]))
 
     def record_results(self, server_id: str, results: Iterable[tuple[str, str, int | None]]) -> None:
         """Acks from a push: (event id, status, server_seq); other statuses are pending errors."""
@@ -154,10 +187,28 @@ class PhoneBook:
         return [r[0] for r in self.db.execute(sql, params).fetchall()]
 
     def pending_counts(self) -> tuple[int, int]:
-        """(events, photos) still to send to the last office synced with (for 待上传 n 条/张)."""
-        rows = self.pending_rows(self.store.get_meta(META_LAST_SERVER))
-        photos = {sha for row in rows for sha in p.photo_hashes(wire_event(row))}
-        return len(rows), len(photos)
+        """(events, photos) still to send to the last office synced with (for 待上传 n 条/张).
+
+        Photos are those the pending events name (the office may have some already).
+        """
+        params = [self.store.get_meta(META_LAST_SERVER) or "", *TERMINAL]
+        events = self.db.execute(f"SELECT count(*) {_PENDING}", params).fetchone()[0]
+        if not events:
+            return 0, 0
+        photos = self.db.execute(
+            f"""SELECT count(DISTINCT sha) FROM (
+                    SELECT json_extract(e.payload, '$.sha256') AS sha {_PENDING} AND e.type = 'photo.added'
+                    UNION ALL
+                    SELECT j.value {_PENDING.replace('FROM events e', 'FROM events e, json_each(e.payload, ?) j')}
+                      AND e.type = 'case.rechecked')""",
+            [*params, "$.photos", *params],
+        ).fetchone()[0]
+        return events, photos
+
+    def pending_by_type(self) -> dict[str, int]:
+        """{event type: n} of what `pending_counts` counts (the 同步 screen's breakdown)."""
+        params = [self.store.get_meta(META_LAST_SERVER) or "", *TERMINAL]
+        return dict(self.db.execute(f"SELECT e.type, count(*) {_PENDING} GROUP BY e.type", params).fetchall())
 
     # --- pull ---------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Who may push what, and who may see what (office side).
 
 A phone speaks for one inspector and a few communities. It may push only
-events whose actor is its inspector, whose type inspectors may write, about
+events whose actor is its inspector (or the phone's own id from before its
+enrolment, recorded on the device: auth.alias_for), whose type inspectors may write, about
 its communities — for case events the community is the one the office has
 for the case, never one the phone claims. It may pull only its communities'
 events. These checks run inside the push transaction; a case registered
@@ -62,7 +63,7 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
         return _refuse(event_id, p.REASON_INVALID, str(exc))
     # The office assigns server_seq; whatever the phone sent is not ours to keep.
     event = dataclasses.replace(event, server_seq=None)
-    if event.actor != device.inspector:
+    if event.actor not in device.actors:
         return _refuse(event.id, p.REASON_ACTOR, f"actor {event.actor!r} is not this device's inspector")
     if INSPECTOR not in event.data.ROLES:
         return _refuse(event.id, p.REASON_ROLE, f"inspectors may not write {event.type}")

@@ -2,8 +2,9 @@
 
 Everything the office says is JSON carrying `MARKER` under the "protocol" key, so
 that a Wi-Fi login page answering 200 with HTML is never read as an
-acknowledgement. Error codes are stable strings: the phone's UI shows them in
-Chinese (`MESSAGES_ZH`), docs/sync.md lists them, and they must never be renamed.
+acknowledgement. Error codes are stable strings: the phone shows them in Chinese
+(`fieldapp.ui.strings.SYNC_MESSAGES`, the one module of user-facing text),
+docs/sync.md lists them, and they must never be renamed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ MARKER_HEADER = "X-Fieldapp-Sync"
 API_PREFIX = "/api/v1"
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
+# The actor id a phone stamps on its events before it is enrolled (fieldapp.ui.data.default_inspector_id):
+# the only shape of id the office accepts as a device's alias — never a person's name.
+LOCAL_ACTOR_RE = re.compile(r"inspector-[0-9a-f]{8}")
 
 # A device clock further than this from the office's is flagged (not corrected:
 # the device clock orders nothing, it is only shown and used for deadlines).
@@ -61,7 +65,7 @@ ACKNOWLEDGED = frozenset({ACCEPTED, DUPLICATE})
 
 # Reasons of a `rejected` result.
 REASON_INVALID = "invalid"  # malformed event or payload, unknown type (detail says which field)
-REASON_ACTOR = "actor_mismatch"  # the event's actor is not this device's inspector
+REASON_ACTOR = "actor_mismatch"  # the event's actor is neither this device's inspector nor its local actor
 REASON_ROLE = "role_not_allowed"  # inspectors may not write this event type
 REASON_COMMUNITY = "community_not_allowed"  # not one of this device's communities
 REASON_UNKNOWN_CASE = "unknown_case"  # the office has no registration for the event's case
@@ -84,6 +88,7 @@ SERVER_ERRORS: dict[str, int] = {
     "enrol_code_expired": 403,
     "enrol_code_used": 403,
     "not_found": 404,
+    "method_not_allowed": 405,
     "server_error": 500,
 }
 
@@ -110,47 +115,14 @@ CLIENT_ERRORS = (
     "internal_error",  # a bug in this app's sync code (logged); nothing was lost
 )
 
-# What the phone shows (zh-CN). Every code above has a message.
-MESSAGES_ZH: dict[str, str] = {
-    "malformed_json": "数据格式错误，请更新应用",
-    "invalid_body": "数据格式错误，请更新应用",
-    "bad_query": "请求参数错误，请更新应用",
-    "bad_sha256": "照片编号错误",
-    "hash_mismatch": "照片上传不完整，请重试",
-    "too_large": "数据过大，无法上传",
-    "too_many_events": "一次上传的记录过多",
-    "token_missing": "本机尚未登记，请先登记设备",
-    "token_invalid": "设备凭证无效，请联系办公室重新登记",
-    "token_revoked": "本设备已被停用，请联系办公室",
-    "enrol_code_invalid": "登记码无效",
-    "enrol_code_expired": "登记码已过期，请向办公室索取新的登记码",
-    "enrol_code_used": "登记码已被使用",
-    "not_found": "服务器不支持此功能，请更新应用",
-    "server_error": "服务器出错，请稍后重试",
-    "not_enrolled": "本机尚未登记，请先登记设备",
-    "network": "无法连接办公室服务器，请检查无线网络",
-    "server_unavailable": "办公室服务器暂时不可用，请稍后重试",
-    "not_our_server": "连接的不是办公室服务器（可能需要先登录无线网络）",
-    "protocol_mismatch": "应用版本与办公室服务器不匹配，请更新应用",
-    "unauthorized": "没有访问权限，请联系办公室",
-    "forbidden": "没有访问权限，请联系办公室",
-    "photo_missing_local": "有照片文件在本机丢失，相关记录暂未上传",
-    "photo_corrupt_local": "有照片文件已损坏，相关记录暂未上传",
-    "photo_too_large": "有照片过大，无法上传",
-    "event_too_large": "有记录过大，无法上传",
-    "event_rejected": "有记录被办公室拒收",
-    "event_conflict": "有记录与办公室数据冲突，请联系办公室",
-    "event_missing_blob": "有照片尚未上传完成，下次同步时重试",
-    "pull_conflict": "下载的记录与本机数据冲突，请联系办公室",
-    "pull_invalid": "下载的记录无法读取，请更新应用",
-    "clock_skew": "本机时间与办公室相差较大，请校准手机时间",
-    "server_rolled_back": "办公室数据已恢复，正在重新上传本机记录",
-    "internal_error": "同步程序出错，数据仍保存在本机，请联系技术支持",
-}
 
 
 def is_sha256(value: object) -> bool:
     return isinstance(value, str) and SHA256_RE.fullmatch(value) is not None
+
+
+def is_local_actor(value: object) -> bool:
+    return isinstance(value, str) and LOCAL_ACTOR_RE.fullmatch(value) is not None
 
 
 def error_body(code: str, message: str) -> dict:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sync.protocol import MESSAGES_ZH
-
 # Phases, in the order a run goes through them.
 HELLO = "hello"
 PHOTOS = "photos"
@@ -17,16 +15,13 @@ DONE = "done"
 
 @dataclass(frozen=True)
 class SyncIssue:
-    """One problem, with a stable code (docs/sync.md) the UI shows as `message_zh`."""
+    """One problem, with a stable code (docs/sync.md); its zh-CN text is
+    `fieldapp.ui.strings.SYNC_MESSAGES[code]`."""
 
     code: str
     detail: str = ""
     event_id: str | None = None
     sha256: str | None = None
-
-    @property
-    def message_zh(self) -> str:
-        return MESSAGES_ZH.get(self.code, self.code)
 
 
 @dataclass(frozen=True)

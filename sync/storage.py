@@ -127,6 +127,16 @@ def m003_origin(db: Database) -> None:
     db.execute("CREATE TABLE sync_origin (seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL)")
 
 
+@office_migrations()
+def m004_device_alias(db: Database) -> None:
+    # The actor id the phone stamped on its events before it was enrolled (its "local actor",
+    # e.g. inspector-1a2b3c4d) and the phone's own device id: the device may push events under
+    # that id too, so nothing written before enrolment is refused for ever (auth.redeem_code).
+    db.execute("ALTER TABLE sync_devices ADD COLUMN local_actor TEXT")
+    db.execute("ALTER TABLE sync_devices ADD COLUMN local_device TEXT")
+    db.execute("CREATE INDEX sync_devices_local_actor ON sync_devices (local_actor)")
+
+
 def record_origin(store: Store, seqs: Iterable[int], device_id: str) -> None:
     store.db.conn.executemany("INSERT OR IGNORE INTO sync_origin VALUES (?, ?)", [(s, device_id) for s in seqs])
 

@@ -35,11 +35,12 @@ def register(sub) -> None:
         parser.set_defaults(handler=handler)
         return parser
 
-    serve = action("serve", "run the sync API (/api/v1) until interrupted", _serve)
+    serve = action("serve", "run the sync API (/api/v1) and the office dashboard (/) until interrupted", _serve)
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind (default 127.0.0.1; give the office PC's LAN address for phones)")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--no-dashboard", action="store_true", help="serve the sync API only")
 
     enrol = action("enrol", "make a one-time enrolment code for an inspector's phone", _enrol)
     enrol.add_argument("name", metavar="NAME", help="the inspector's id (the actor on their events)")
@@ -66,6 +67,9 @@ def register(sub) -> None:
     except ModuleNotFoundError:
         return
     add_office_record_commands(actions)
+    from fieldapp.commands.office_users import add_office_user_commands  # `office user add/list/disable`
+
+    add_office_user_commands(actions)
 
 
 def _dir(args) -> Path:
@@ -73,11 +77,14 @@ def _dir(args) -> Path:
 
 
 def _serve(args) -> int:
-    from sync.server import serve
+    from fieldapp.office.dashboard.server import serve  # the sync API with the dashboard mounted at /
 
     data_dir = _dir(args)
-    print(f"fieldapp office: {data_dir} on http://{args.host}:{args.port}/api/v1", flush=True)
-    serve(data_dir, load_rules(args.year), host=args.host, port=args.port, log_level=args.log_level)
+    where = f"http://{args.host}:{args.port}"
+    print(f"fieldapp office: {data_dir} on {where}/api/v1"
+          + ("" if args.no_dashboard else f", dashboard {where}/"), flush=True)
+    serve(data_dir, load_rules(args.year), host=args.host, port=args.port, log_level=args.log_level,
+          dashboard=not args.no_dashboard)
     return 0
 
 

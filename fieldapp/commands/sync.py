@@ -60,23 +60,26 @@ def _open(args):
 
 
 def _enrol(args) -> int:
+    from fieldapp.ui.data import enrol_phone
+    from fieldapp.ui.strings import SYNC_MESSAGES
     from sync.channel import SyncError
-    from sync.client import enrol
 
     if not args.server:
         print("error: --server is required to enrol")
         return EXIT_STOPPED
     with _open(args) as store:
         try:
-            info = enrol(store, args.server, args.code, label=args.label)
+            # As the app does: the office learns this phone's earlier actor id, new events carry the inspector's.
+            info, _ = enrol_phone(store, args.server, args.code, label=args.label)
         except SyncError as exc:
-            print(f"enrolment failed [{exc.code}] {exc.message}")
+            print(f"enrolment failed [{exc.code}] {SYNC_MESSAGES.get(exc.code, '')} {exc.message}".rstrip())
             return EXIT_STOPPED
     print(f"enrolled as {info['inspector']} ({', '.join(info['communities'])}), device {info['device_id']}")
     return EXIT_OK
 
 
 def _run(args) -> int:
+    from fieldapp.ui.strings import SYNC_MESSAGES
     from sync import storage
     from sync.client import SyncClient
 
@@ -92,7 +95,7 @@ def _run(args) -> int:
     print(("sync done: " if result.stopped is None else f"sync stopped [{result.stopped}]: ") + result.summary())
     for issue in result.errors + result.warnings:
         where = issue.event_id or issue.sha256 or ""
-        print(f"  [{issue.code}] {issue.message_zh} {issue.detail} {where}".rstrip())
+        print(f"  [{issue.code}] {SYNC_MESSAGES.get(issue.code, '')} {issue.detail} {where}".rstrip())
     if result.stopped:
         return EXIT_STOPPED
     return EXIT_OK if result.ok else EXIT_PENDING

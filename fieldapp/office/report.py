@@ -16,6 +16,7 @@ from typing import Any
 
 from fieldapp.domain import scoring as sc
 from fieldapp.domain.rules import Rules
+from fieldapp.ui import strings as S
 
 Q2 = Decimal("0.01")
 
@@ -37,16 +38,10 @@ READINGS = (
     "评分日之后日期的记录(月份、考核、问卷、加分)不计入,并在说明中注明条数。",
 )
 
-SOURCE_WORDS = {"base": "基础扣分", "further": "逾期或整改不到位加扣"}
-REASON_WORDS = {
-    sc.R_VERIFIED: "经核查属实",
-    sc.R_REGISTERED: "登记即计",
-    sc.R_NOT_RECTIFIED: "期限已过,未整改到位",
-    sc.R_RECTIFIED_LATE: "逾期整改",
-    sc.R_RECURRENCE: "同一问题再次出现",
-    sc.R_AWARDED: "加分",
-}
-COMPONENT_WORDS = {"superior": "上级考核", "office": "本办考核", "satisfaction": "群众满意度"}
+# Fixed words and headers live in fieldapp/ui/strings.py (REPORT_*), beside the dashboard's.
+SOURCE_WORDS = S.REPORT_SOURCE_WORDS
+REASON_WORDS = S.REPORT_REASON_WORDS  # keyed by scoring's R_* codes
+COMPONENT_WORDS = S.REPORT_COMPONENT_WORDS
 
 
 def fmt(value: Decimal | None, places: bool = True) -> str:
@@ -135,7 +130,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def format_table(result: sc.YearScore, rules: Rules) -> str:
     """The ranking as a readable table, then what the numbers rest on."""
     names = {c.code: c.name for c in rules.communities}
-    head = ["名次", "社区", "上级考核", "本办考核", "群众满意度", "综合得分", "扣分", "加分", "最终得分"]
+    head = list(S.REPORT_TABLE_HEAD)
     rows = []
     for c in result.communities:
         rows.append([
@@ -312,13 +307,12 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "排名"
+    ws.title = S.REPORT_SHEET_RANKING
     ws.append([result.title])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"{result.year} 年度社区考核排名,评分日 {result.evaluation_day}(北京时间,截至当日 24 时)"])
     ws.append([])
-    header(ws, ["名次", "社区", "上级考核", "月数", "本办考核", "次数", "群众满意度", "受访人数",
-                "综合得分", "扣分", "加分", "最终得分", "并列"])  # fmt: skip
+    header(ws, list(S.REPORT_RANKING_HEAD))
     for c in result.communities:
         ws.append([
             c.rank, c.name, _num(c.superior.value), c.superior.count, _num(c.office.value), c.office.count,
@@ -330,14 +324,14 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
     widths(ws, [6, 14, 10, 6, 10, 6, 11, 9, 10, 8, 8, 10, 6])
     ws.freeze_panes = "A5"
 
-    used_titles = {"排名", "奖惩基金", "说明"}
+    used_titles = {S.REPORT_SHEET_RANKING, S.REPORT_SHEET_FUND, S.REPORT_SHEET_NOTES}
     for c in result.communities:
         title = _sheet_title(c.name, used_titles)
         cs = wb.create_sheet(title)
         cs.append([f"{c.name}({c.code}) 第 {c.rank} 名{'(并列)' if c.tied else ''}  最终得分 {fmt(c.final)}"])
         cs["A1"].font = Font(bold=True, size=13)
         cs.append([])
-        header(cs, ["项目", "得分", "依据", "权重"])
+        header(cs, list(S.REPORT_SUMMARY_HEAD))
         cs.append(["上级考核", _num(c.superior.value), f"{c.superior.count} 个月的平均分"
                    + (f";缺 {'、'.join(c.superior.missing)}" if c.superior.missing else ""), _num(rules.weights.superior, False)])  # fmt: skip
         cs.append(["本办考核", _num(c.office.value), f"{c.office.count} 次考核的平均分", _num(rules.weights.office, False)])
@@ -348,7 +342,7 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
         cs.append(["加分合计", _num(c.bonus_total, False), f"{len(c.bonuses)} 项,见下表"])
         cs.append(["最终得分", _num(c.final), "综合得分 + 扣分合计 + 加分合计"])
         cs.append([])
-        header(cs, ["类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "完整 ID"])
+        header(cs, list(S.REPORT_ITEMS_HEAD))
         for item in (*c.deductions, *c.bonuses):
             cs.append([
                 "扣分" if item.kind == sc.DEDUCTION else "加分", _num(item.points, False), rule_text(item, rules),
@@ -360,14 +354,14 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
             cs.cell(cs.max_row, 2).number_format = "+0.0#;-0.0#;0"
         if c.notes:
             cs.append([])
-            header(cs, ["说明"])
+            header(cs, list(S.REPORT_NOTES_HEAD))
             for note in c.notes:
                 cs.append([note_text(note, names), "", "", "", "", "", short(note.case_id), "", note.case_id or ""])
         widths(cs, [10, 8, 26, 34, 12, 12, 14, 30, 38])
 
     if result.fund is not None:
-        fs = wb.create_sheet("奖惩基金")
-        header(fs, ["角色", "每人(元)", "人数", "金额(元)", "姓名"])
+        fs = wb.create_sheet(S.REPORT_SHEET_FUND)
+        header(fs, list(S.REPORT_FUND_HEAD))
         for line in result.fund.lines:
             fs.append([line.name, _num(line.deposit, False), len(line.people), _num(line.amount, False), "、".join(line.people)])
         fs.append(["责任金合计", None, None, _num(result.fund.deposits, False)])
@@ -375,13 +369,13 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
         fs.append(["基金总额", None, None, _num(result.fund.total, False)])
         widths(fs, [22, 10, 6, 12, 40])
 
-    ns = wb.create_sheet("说明")
-    header(ns, ["本报告所依据的规则解读"])
+    ns = wb.create_sheet(S.REPORT_SHEET_NOTES)
+    header(ns, list(S.REPORT_READINGS_HEAD))
     for reading in READINGS:
         ns.append([reading])
     if result.notes:
         ns.append([])
-        header(ns, ["其他说明"])
+        header(ns, list(S.REPORT_OTHER_NOTES_HEAD))
         for note in result.notes:
             ns.append([note_text(note, names)])
     ns.append([])

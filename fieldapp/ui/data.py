@@ -12,6 +12,11 @@ thread (tests, benchmarks, start-up).
 Settings live in the store's ``meta`` table: ``device_id`` (made once, at first
 start), ``inspector_id`` (default ``inspector-<first 8 of device id>``),
 ``inspector_name`` and ``inspector_communities`` (JSON list of community codes).
+
+Enrolment with the office (`enrol_phone`) makes the enrolled inspector id the
+``inspector_id`` new events carry; the office keeps the old one as the device's
+alias, so events written before enrolment are accepted too (docs/sync.md).
+`run_sync` runs sync work on its own thread (one at a time), with its own Store.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from fieldapp.casework import Casework
 from fieldapp.domain.commands import Actor
 from fieldapp.domain.rules import Rules
 from fieldapp.store import Store
+from sync import phonebook
+from sync.protocol import is_local_actor
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,6 +86,11 @@ def ensure_settings(store: Store) -> Settings:
     if not inspector_id:
         inspector_id = default_inspector_id(device_id)
         store.set_meta(META_INSPECTOR_ID, inspector_id)
+    enrolled = store.get_meta(phonebook.META_INSPECTOR)
+    if enrolled and enrolled != inspector_id:
+        # Enrolled (perhaps by `fieldapp sync enrol`, or the app stopped half-way through
+        # `enrol_phone`): from now on events carry the enrolled inspector id.
+        return adopt_enrolment(store)
     try:
         communities = tuple(json.loads(store.get_meta(META_COMMUNITIES, "[]")))
     except (ValueError, TypeError):
@@ -94,6 +106,44 @@ def write_settings(store: Store, settings: Settings) -> Settings:
     return ensure_settings(store)
 
 
+def local_actor(settings: Settings) -> str:
+    """The actor id this phone's events carried before enrolment (sent to the office at enrolment)."""
+    if is_local_actor(settings.inspector_id):
+        return settings.inspector_id
+    return default_inspector_id(settings.device_id)
+
+
+def adopt_enrolment(store: Store) -> Settings:
+    """Make the enrolled inspector the one new events name (and, the first time, take the
+    enrolled communities, and the inspector id as the name if none was typed)."""
+    book = phonebook.PhoneBook(store)
+    creds = book.credentials()
+    if not creds["inspector"]:
+        return ensure_settings(store)
+    with store.write():
+        if store.get_meta(META_INSPECTOR_ID) != creds["inspector"]:
+            store.set_meta(META_INSPECTOR_ID, creds["inspector"])
+            store.set_meta(META_COMMUNITIES, json.dumps(list(creds["communities"])))
+            if not (store.get_meta(META_INSPECTOR_NAME) or "").strip():
+                store.set_meta(META_INSPECTOR_NAME, creds["inspector"])
+    return ensure_settings(store)
+
+
+def enrol_phone(store: Store, server_url: str, code: str, label: str = "", **kwargs: Any
+                ) -> tuple[dict, Settings]:
+    """Enrol this phone with a one-time code (sync.client.enrol), telling the office the
+    actor id its events carried so far, then adopt the enrolled identity.
+
+    Returns (what the office said, the new settings). Raises sync.channel.SyncError.
+    """
+    from sync.client import enrol
+
+    settings = ensure_settings(store)
+    info = enrol(store, server_url, code, label=label or settings.inspector_name,
+                 local_actor=local_actor(settings), local_device=settings.device_id, **kwargs)
+    return info, adopt_enrolment(store)
+
+
 class DataService:
     """Process-wide: where the data lives, the clock, the worker threads, the settings."""
 
@@ -106,6 +156,9 @@ class DataService:
         self.clock = clock
         self._local = threading.local()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fieldapp-db")
+        # Sync runs (minutes on a slow Wi-Fi) never hold up the screens' queries, and
+        # two of them (two browser tabs) never overlap.
+        self._sync_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldapp-sync")
         self._stores: list[Store] = []
         self._lock = threading.Lock()
         self._settings: Optional[Settings] = None
@@ -132,8 +185,15 @@ class DataService:
         return await loop.run_in_executor(
             self._pool, functools.partial(self.run_here, fn, *args, **kwargs))
 
+    async def run_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Like `run`, on the sync thread (its own Store; one sync job at a time)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._sync_pool, functools.partial(self.run_here, fn, *args, **kwargs))
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self._sync_pool.shutdown(wait=True)
         with self._lock:
             for store in self._stores:
                 try:

@@ -16,6 +16,7 @@ from fieldapp import photos as photo_files
 from fieldapp.domain.geo import Position
 from fieldapp.domain.projection import CaseState
 from fieldapp.store import CaseRow, Store
+from sync.phonebook import META_URL, PhoneBook
 
 PAGE_SIZE = 30
 
@@ -152,16 +153,59 @@ class Pending:
 
 
 def pending(store: Store) -> Pending:
-    """What is still waiting for the office (events without a server_seq)."""
-    q = store.db.execute
-    events = q("SELECT count(*) FROM events WHERE server_seq IS NULL").fetchone()[0]
-    cases = q("SELECT count(*) FROM events WHERE server_seq IS NULL "
-              "AND type = 'case.registered'").fetchone()[0]
-    surveys = q("SELECT count(*) FROM events WHERE server_seq IS NULL "
-                "AND type = 'survey.answered'").fetchone()[0]
-    photos = q("SELECT count(*) FROM events WHERE server_seq IS NULL "
-               "AND type = 'photo.added'").fetchone()[0]
-    return Pending(events, cases, surveys, photos)
+    """What is still waiting for the office: own events it has not acknowledged
+    (sync.phonebook: per office, by its acknowledgements — never `server_seq`, which
+    pulled events lack too and which an office restore invalidates)."""
+    book = PhoneBook(store)
+    events, photos = book.pending_counts()
+    by_type = book.pending_by_type() if events else {}
+    return Pending(events, by_type.get("case.registered", 0), by_type.get("survey.answered", 0), photos)
+
+
+# --- 同步 --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SyncState:
+    """Everything the 同步 screen shows between runs."""
+
+    server_url: str
+    enrolled: bool
+    inspector: str
+    communities: tuple[str, ...]
+    pending: Pending
+    held: tuple[tuple[str, str, int], ...]   # (code, detail of one, how many events) why events wait
+    last_run: Optional[dict]                  # sync.client's record of the last run (see META_LAST_RUN)
+    enrolled_at: str = ""                     # ISO time of the last enrolment
+
+    @property
+    def token_dead(self) -> bool:
+        """The last run since the last enrolment was refused for the token (revoked, unknown)."""
+        last = self.last_run or {}
+        return (last.get("stopped") in ("token_revoked", "token_invalid")
+                and str(last.get("at", "")) >= self.enrolled_at)
+
+
+def sync_state(store: Store) -> SyncState:
+    book = PhoneBook(store)
+    creds = book.credentials()
+    held: dict[str, list] = {}
+    for row in book.pending_errors():
+        entry = held.setdefault(row["code"], [row["detail"], 0])
+        entry[1] += 1
+    return SyncState(
+        server_url=creds["server_url"] or "",
+        enrolled=bool(creds["token"]),
+        inspector=creds["inspector"] or "",
+        communities=tuple(creds["communities"]),
+        pending=pending(store),
+        held=tuple((code, detail, n) for code, (detail, n) in held.items()),
+        last_run=book.last_run(),
+        enrolled_at=creds["enrolled_at"] or "",
+    )
+
+
+def save_server_url(store: Store, url: str) -> None:
+    store.set_meta(META_URL, url)
 
 
 def names(rules) -> tuple[dict[str, str], dict[str, str]]:

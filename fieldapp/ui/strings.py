@@ -246,6 +246,85 @@ SURVEY_NEED_ANSWER = "请先选择满意程度"
 # --- 同步 ----------------------------------------------------------------------------
 SYNC_PENDING_TITLE = "本机待上传"
 SYNC_NOT_READY = "同步功能即将开放。数据都保存在本机，不会丢失。"
+SYNC_HINT = "在办公室连上无线网络后同步。记录只有办公室收到后才算上传完成，本机数据不会删除。"
+SYNC_OFFICE = "办公室服务器"
+SYNC_ADDRESS = "办公室地址"
+SYNC_ADDRESS_HINT = "如 http://192.168.1.10:8765"
+SYNC_ADDRESS_INVALID = "办公室地址不对：请填写办公室提供的地址，如 http://192.168.1.10:8765"
+SYNC_ENROL_TITLE = "登记本机"
+SYNC_ENROL_HINT = "向办公室索取一次性登记码（12 位字母和数字），填写后点“登记本机”。"
+SYNC_CODE = "登记码"
+SYNC_CODE_HINT = "如 K7QP-3MZX-8H2D"
+SYNC_CODE_NEEDED = "请填写办公室给的登记码"
+SYNC_ENROL = "登记本机"
+SYNC_ENROLLING = "正在登记…"
+SYNC_ENROLLED = "已登记：{inspector}（{communities}）"
+SYNC_ENROLLED_OK = "登记成功：本机以后登记的记录都记在{inspector}名下。"
+SYNC_REENROL = "重新登记"
+SYNC_NOT_ENROLLED = "本机尚未登记"
+SYNC_CONNECTING = "正在连接办公室…"
+SYNC_PHASE_PHOTOS = "正在上传照片 {done}/{total} 张（{mb_done:.1f}/{mb_total:.1f} MB）"
+SYNC_PHASE_PUSH = "正在上传记录 {done}/{total} 条"
+SYNC_PHASE_PULL = "正在下载其他人员的记录（已下载 {n} 条）"
+SYNC_DONE_DETAIL = "上传 {pushed} 条记录、{photos} 张照片，下载 {pulled} 条记录"
+SYNC_PARTIAL = "还有 {n} 条记录没有上传"
+SYNC_THIS_RUN = "本次{detail}"
+SYNC_NEVER = SYNC_EMPTY
+SYNC_LAST_OK = "上次同步：{when}，同步完成"
+SYNC_LAST_STOPPED = "上次同步：{when}，没有完成。{why}"
+SYNC_LAST_PARTIAL = "上次同步：{when}，还有 {n} 条记录没有上传"
+SYNC_DONE = "同步完成：{detail}"
+SYNC_LIST_SEPARATOR = "、"
+SYNC_HELD = "{n} 条记录暂未上传：{why}"
+SYNC_HELD_REJECTED = "{n} 条记录被办公室拒收（{why}）：请联系办公室。"
+SYNC_RUNNING = "正在同步，请不要离开办公室无线网络…"
+#: Sync codes (sync/protocol.py: SERVER_ERRORS, CLIENT_ERRORS) -> what happened and what to do.
+SYNC_MESSAGES = {
+    "malformed_json": "办公室无法读取本机发送的数据：请把应用更新到最新版本。",
+    "invalid_body": "办公室无法读取本机发送的数据：请把应用更新到最新版本。",
+    "bad_query": "同步请求有误：请把应用更新到最新版本。",
+    "bad_sha256": "照片编号有误，相关记录暂未上传：请联系技术支持。",
+    "hash_mismatch": "照片没有完整上传：请稍后重新同步。",
+    "too_large": "数据过大，办公室无法接收：请联系技术支持。",
+    "too_many_events": "一次上传的记录过多：请把应用更新到最新版本。",
+    "token_missing": "本机尚未登记：请向办公室索取登记码，在本页登记本机。",
+    "token_invalid": "本机的登记已失效，请联系办公室重新登记。",
+    "token_revoked": "设备已被停用，请联系办公室重新登记。",
+    "enrol_code_invalid": "登记码不对：请核对后重新输入（不分大小写，短横线可不填）。",
+    "enrol_code_expired": "登记码已过期：请向办公室索取新的登记码。",
+    "enrol_code_used": "登记码已被使用过（每个只能用一次）：请向办公室索取新的登记码。",
+    "not_found": "办公室服务器不支持此功能：请检查地址，或把应用更新到最新版本。",
+    "method_not_allowed": "办公室服务器不支持此操作：请把应用更新到最新版本。",
+    "server_error": "办公室服务器出错：请稍后重试，多次失败请联系办公室。",
+    "not_enrolled": "本机尚未登记：请填写办公室地址和登记码，点“登记本机”。",
+    "network": "连不上办公室服务器：请确认手机已连上办公室的无线网络、地址填写正确，然后重试。",
+    "server_unavailable": "办公室服务器暂时不可用：请稍后重试。",
+    "not_our_server": "连上的不是办公室服务器：可能要先在浏览器里登录无线网络，或办公室地址填错了。",
+    "protocol_mismatch": "应用版本与办公室服务器不匹配：请把应用更新到最新版本。",
+    "unauthorized": "办公室拒绝了本机的请求：请联系办公室。",
+    "forbidden": "办公室拒绝了本机的请求：请联系办公室。",
+    "photo_missing_local": "有照片文件在本机找不到，相关记录暂未上传：请联系技术支持。",
+    "photo_corrupt_local": "有照片文件已损坏，相关记录暂未上传：请联系技术支持。",
+    "photo_too_large": "有照片过大，办公室无法接收，相关记录暂未上传。",
+    "event_too_large": "有记录过大，办公室无法接收：请联系技术支持。",
+    "event_rejected": "有记录被办公室拒收：请联系办公室。",
+    "event_conflict": "有记录与办公室的数据冲突（两份都已保留）：请联系办公室核对。",
+    "event_missing_blob": "有照片还没传到办公室，相关记录下次同步时再传。",
+    "pull_conflict": "下载的记录与本机数据冲突（两份都已保留）：请联系办公室。",
+    "pull_invalid": "有下载的记录无法读取：请把应用更新到最新版本。",
+    "clock_skew": "手机时间与办公室相差较大：请校准手机时间。",
+    "server_rolled_back": "办公室的数据已从备份恢复，本机记录正在重新上传。",
+    "internal_error": "同步程序出错，数据仍保存在本机：请重试，多次失败请联系技术支持。",
+}
+#: Why the office refused an event (sync/protocol.py REJECTION_REASONS).
+SYNC_REJECTIONS = {
+    "invalid": "记录内容有误",
+    "actor_mismatch": "记录上的巡查人员不是本机登记的人员",
+    "role_not_allowed": "巡查人员不能提交这类记录",
+    "community_not_allowed": "不是本机负责的社区",
+    "unknown_case": "办公室没有这个案件",
+}
+SYNC_UNKNOWN = "同步没有完成（{code}）：请重试，多次失败请联系办公室。"
 
 # --- 我的 ----------------------------------------------------------------------------
 ME_INSPECTOR = "巡查人员"
@@ -294,3 +373,214 @@ ERROR_STORAGE = "本机存储出错，没有保存：{detail}。请检查手机�
 ERROR_PICKER = "没有取到照片，请重试。"
 PARENS = "（{text}）"
 SEPARATOR = "，"
+
+# =====================================================================================
+# Office dashboard (fieldapp/office/dashboard/, served by `fieldapp office serve` at /)
+# Owned by the dashboard; other screens add their constants above this block.
+# =====================================================================================
+DASH_TITLE = "整脏治乱考核 · 办事处工作台"
+DASH_SHORT = "考核工作台"
+DASH_ROLE = {"admin": "管理员", "staff": "工作人员", "viewer": "只读"}
+DASH_USER_LINE = "{name}（{role}）"
+DASH_LOGOUT = "退出登录"
+DASH_READ_ONLY = "只读账户：可以查看和导出，不能录入或修改。"
+DASH_UPDATED = "数据更新于 {time}"
+DASH_YEAR = "{year}年度"
+
+# --- 登录 -------------------------------------------------------------------------------
+DASH_LOGIN_TITLE = "工作人员登录"
+DASH_LOGIN_HINT = "账户由管理员用 fieldapp office user add 创建。"
+DASH_USERNAME = "用户名"
+DASH_PASSWORD = "密码"
+DASH_LOGIN = "登录"
+DASH_LOGIN_FAILED = "用户名或密码不对，请重试。"
+DASH_LOGIN_LOCKED = "密码错误次数过多，请一分钟后再试。"
+DASH_LOGIN_NEEDED = "请填写用户名和密码。"
+DASH_SESSION_OVER = "登录已过期或账户已停用，请重新登录。"
+
+# --- 导航 -------------------------------------------------------------------------------
+DASH_NAV_RANKING = "排名"
+DASH_NAV_COMMUNITY = "社区详情"
+DASH_NAV_CASES = "案件"
+DASH_NAV_ENTRY = "录入"
+DASH_NAV_FUND = "奖惩基金"
+
+# --- 排名 -------------------------------------------------------------------------------
+DASH_RANKING_TITLE = "社区考核排名"
+DASH_LIVE = "实时排名"
+DASH_LIVE_HINT = "假如今天年终：按 {day} 24 时的记录评分"
+DASH_FINAL = "年终排名"
+DASH_FINAL_HINT = "按 {day} 24 时评分"
+DASH_FINAL_PENDING = "年度尚未结束：按现有记录推算，年底前到期仍未整改的案件按未整改计。"
+DASH_EXPORT = "导出报表"
+DASH_EXPORT_TEMPLATE = "下载模板"
+DASH_EXPORTING = "正在生成报表…"
+DASH_REPORT_FILE = "{kind}-{year}-{day}.xlsx"
+DASH_REPORT_KIND = {"live": "实时排名报表", "final": "年终排名报表"}
+DASH_COL_RANK = "名次"
+DASH_COL_COMMUNITY = "社区"
+DASH_COL_SUPERIOR = "上级考核"
+DASH_COL_OFFICE = "本办考核"
+DASH_COL_SATISFACTION = "群众满意度"
+DASH_COL_COMPOSITE = "综合得分"
+DASH_COL_DEDUCTIONS = "扣分"
+DASH_COL_BONUSES = "加分"
+DASH_COL_FINAL = "最终得分"
+DASH_TIED = "并列"
+DASH_MONTHS = "{n}个月"
+DASH_TIMES = "{n}次"
+DASH_PEOPLE = "{n}人"
+DASH_NO_DATA = "无数据"
+DASH_CHART_SCORES = "最终得分与三项得分"
+DASH_CHART_MONTHLY = "上级考核月度得分"
+DASH_MONTH = "{m}月"
+DASH_NOTES = "说明"
+
+# --- 社区详情 -------------------------------------------------------------------------------
+DASH_COMMUNITY_TITLE = "社区详情"
+DASH_SCORE_LINE = "第 {rank} 名{tied}，最终得分 {final}"
+DASH_ITEMS = "扣分与加分明细"
+DASH_ITEMS_EMPTY = "没有扣分或加分"
+DASH_COL_KIND = "类别"
+DASH_COL_POINTS = "分值"
+DASH_COL_RULE = "规则"
+DASH_COL_REASON = "说明"
+DASH_COL_DATE = "日期"
+DASH_COL_CASE = "案件"
+DASH_DEDUCTION = "扣分"
+DASH_BONUS = "加分"
+DASH_OPEN_CASE = "查看案件"
+
+# --- 案件 ---------------------------------------------------------------------------------
+DASH_CASES_TITLE = "案件"
+DASH_FILTER_COMMUNITY = "社区"
+DASH_FILTER_STATUS = "状态"
+DASH_STATUS_OPEN_ALL = "全部待办"
+DASH_STATUS_ALL = "全部案件"
+DASH_CASES_EMPTY = "没有符合条件的案件"
+DASH_CASES_COUNT = "共 {n} 件"
+DASH_CASES_MORE = "显示更多"
+DASH_COL_STATUS = "状态"
+DASH_COL_CATEGORY = "问题类别"
+DASH_COL_SOURCE = "来源"
+DASH_COL_PLACE = "地点与描述"
+DASH_COL_DEADLINE = "整改期限"
+DASH_COL_BY = "登记人"
+DASH_PROPOSALS = "待确认的再次出现"
+DASH_PROPOSALS_EMPTY = "没有待确认的再次出现"
+DASH_PROPOSAL_LINE = "{new} 疑似 {earlier} 整改后再次出现"
+DASH_CONFIRM_RECURRENCE = "确认再次出现"
+DASH_REJECT_RECURRENCE = "不是同一问题"
+DASH_RECURRENCE_CONFIRMED = "已确认再次出现：{community}扣 {points} 分"
+DASH_RECURRENCE_REJECTED = "已认定不是同一问题"
+DASH_EXTERNAL = "外部案件（核实与免于扣分）"
+DASH_EXTERNAL_EMPTY = "没有待处理的外部案件"
+DASH_VERIFY = "核查属实"
+DASH_VERIFIED = "已核查属实"
+DASH_NOT_VERIFIED = "未核实"
+DASH_EXEMPT = "免于扣分"
+DASH_EXEMPTED = "已免于扣分"
+DASH_EXEMPT_TITLE = "确因特殊情况无法整改"
+DASH_EXEMPT_HINT = "免于未按期整改的加扣分（只适用于 A、B 类）。请写明理由，报表中会列出。"
+DASH_EXEMPT_REASON = "理由"
+DASH_SAVED_VERIFY = "已记录：经核查属实"
+DASH_SAVED_EXEMPT = "已记录：免于扣分"
+DASH_EARLIER_CASE = "前案"
+DASH_NEW_CASE = "新案"
+DASH_CASE_TITLE = "案件详情"
+DASH_CASE_SOURCE = "来源：{source}"
+DASH_CASE_NOTE = "描述"
+DASH_CASE_PHOTOS_BEFORE = "整改前照片"
+DASH_CASE_PHOTOS_AFTER = "整改后照片"
+DASH_CASE_NO_PHOTOS = "没有照片"
+DASH_CASE_PHOTO_MISSING = "照片尚未同步到办事处"
+DASH_CASE_ID = "案件编号 {id}"
+DASH_CASE_EXEMPT_REASON = "免于扣分理由：{reason}"
+DASH_CASE_RECURRENCE = "再次出现（{state}）：前案 {earlier}"
+DASH_RECURRENCE_STATES = {"proposed": "待确认", "confirmed": "已确认", "rejected": "已否定"}
+
+# --- 录入 ---------------------------------------------------------------------------------
+DASH_ENTRY_TITLE = "录入"
+DASH_ENTRY_SUPERIOR = "上级考核月度得分"
+DASH_ENTRY_SUPERIOR_HINT = "每格一个月的分数（0–100），没有的月份留空。改过的格子保存后生效，以最后一次为准。"
+DASH_ENTRY_CELL = "{community} {month}月"
+DASH_ENTRY_OFFICE = "本办考核"
+DASH_ENTRY_BONUS = "加分"
+DASH_ENTRY_SURVEY = "满意度调查（纸质问卷汇总）"
+DASH_ENTRY_CASE = "外部案件（A、B、C、E 类）"
+DASH_ENTRY_FUND = "奖惩基金名单"
+DASH_ENTRY_FUND_HINT = "每个角色填写姓名，用顿号或逗号分开；保存后替换原名单。"
+DASH_ENTRY_ROLE = "{role}（{deposit} 元/人）"
+DASH_ENTRY_IMPORT = "导入 Excel 模板"
+DASH_ENTRY_IMPORT_HINT = "上级考核或满意度模板：先全部检查，有一处错误就不导入任何记录。"
+DASH_CHOOSE_FILE = "选择文件并导入"
+DASH_IMPORTING = "正在检查并导入…"
+DASH_IMPORT_ERRORS = "{file}：{n} 处错误，未导入任何记录"
+DASH_IMPORT_OK = "{file}：已导入 {records} 条记录，新增 {new} 条，已存在 {already} 条"
+DASH_IMPORT_WHERE = "位置"
+DASH_IMPORT_WHY = "原因"
+DASH_FIELD_COMMUNITY = "社区"
+DASH_FIELD_DATE = "日期（如 2022-06-01）"
+DASH_FIELD_SCORE = "得分（0–100）"
+DASH_FIELD_CODE = "加分项"
+DASH_FIELD_DESCRIPTION = "事由"
+DASH_FIELD_NOTE = "备注（选填）"
+DASH_FIELD_CASE_REF = "案件编号（如 2022-A-003）"
+DASH_FIELD_CATEGORY = "问题类别"
+DASH_FIELD_SOURCE = "来源"
+DASH_FIELD_FOUND = "发现日期（如 2022-06-01）"
+DASH_FIELD_DEADLINE = "整改期限（选填，默认按来源）"
+DASH_FIELD_PLACE = "地点"
+DASH_FIELD_CASE_NOTE = "问题描述"
+DASH_FIELD_VERIFIED = "已核查属实"
+DASH_SAVE = "保存"
+DASH_SAVE_SCORES = "保存得分"
+DASH_SAVED_N = "已保存 {n} 条记录"
+DASH_SAVED_NONE = "没有改动"
+DASH_ALREADY = "这条记录已录入过，没有重复记分"
+DASH_CONFLICT = "这个案件编号已录入过，内容不同：没有保存"
+DASH_REFUSED_READ_ONLY = "只读账户不能录入或修改：没有保存。"
+DASH_REFUSED_SESSION = "登录已过期或账户已停用：没有保存，请重新登录。"
+DASH_ERROR = "没有保存：{detail}"
+
+# --- 奖惩基金 -------------------------------------------------------------------------------
+DASH_FUND_TITLE = "奖惩基金"
+DASH_FUND_NONE = "尚未录入奖惩基金名单：请在“录入”中填写。"
+DASH_FUND_COL_ROLE = "角色"
+DASH_FUND_COL_DEPOSIT = "每人（元）"
+DASH_FUND_COL_PEOPLE = "人数"
+DASH_FUND_COL_AMOUNT = "金额（元）"
+DASH_FUND_COL_NAMES = "姓名"
+DASH_FUND_DEPOSITS = "责任金合计"
+DASH_FUND_MATCH = "办事处匹配（1:{ratio}）"
+DASH_FUND_TOTAL = "基金总额"
+DASH_FUND_YUAN = "{n} 元"
+DASH_FUND_RANKING = "兑现所依据的排名"
+DASH_FUND_RANKING_HINT = "奖惩办法不在收到的方案中：这里列出基金总额和据以兑现的排名。"
+
+# --- the report workbook and table (fieldapp/office/report.py): fixed words and headers ---------
+# (Its sentences with values, note and reason texts, stay beside their code in report.py.)
+REPORT_SHEET_RANKING = "排名"
+REPORT_SHEET_FUND = "奖惩基金"
+REPORT_SHEET_NOTES = "说明"
+REPORT_TABLE_HEAD = ("名次", "社区", "上级考核", "本办考核", "群众满意度", "综合得分", "扣分", "加分", "最终得分")
+REPORT_RANKING_HEAD = ("名次", "社区", "上级考核", "月数", "本办考核", "次数", "群众满意度", "受访人数",
+                       "综合得分", "扣分", "加分", "最终得分", "并列")
+REPORT_SUMMARY_HEAD = ("项目", "得分", "依据", "权重")
+REPORT_ITEMS_HEAD = ("类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "完整 ID")
+REPORT_NOTES_HEAD = ("说明",)
+REPORT_FUND_HEAD = ("角色", "每人(元)", "人数", "金额(元)", "姓名")
+REPORT_READINGS_HEAD = ("本报告所依据的规则解读",)
+REPORT_OTHER_NOTES_HEAD = ("其他说明",)
+#: a deduction's part (rule "A.base" / "A.further")
+REPORT_SOURCE_WORDS = {"base": "基础扣分", "further": "逾期或整改不到位加扣"}
+#: why a line item applies (fieldapp.domain.scoring R_*)
+REPORT_REASON_WORDS = {
+    "verified": "经核查属实",
+    "registered": "登记即计",
+    "not_rectified": "期限已过,未整改到位",
+    "rectified_late": "逾期整改",
+    "recurrence": "同一问题再次出现",
+    "awarded": "加分",
+}
+REPORT_COMPONENT_WORDS = {"superior": "上级考核", "office": "本办考核", "satisfaction": "群众满意度"}

@@ -144,3 +144,13 @@ def test_an_event_written_under_another_name_is_refused_visibly_not_left_unsent(
     assert [(e.code, e.event_id) for e in result.errors] == [("event_rejected", event.id)]
     assert p.REASON_ACTOR in result.errors[0].detail and result.pending_events == 1
     assert PhoneBook(phone.store).pending_errors()[0]["code"] == "event_rejected"
+
+
+def test_a_revoke_takes_effect_at_once_although_the_office_remembers_live_tokens(office, office_store, phone):
+    with api(office, token_of(phone)) as http:
+        for _ in range(3):  # the office now remembers this token's device
+            assert http.get("/hello").status_code == 200
+            assert http.post("/blobs/missing", json={"sha256": []}).status_code == 200
+        assert auth.revoke(office_store, phone.device_id)  # another connection, as the CLI would
+        answer = http.post("/blobs/missing", json={"sha256": []})
+        assert answer.status_code == 401 and answer.json()["error"]["code"] == "token_revoked"

@@ -8,7 +8,7 @@ from sync_kit import Phone
 
 from fieldapp.cli import main
 from fieldapp.domain import commands as cmd
-from sync.protocol import MESSAGES_ZH
+from fieldapp.ui.strings import SYNC_MESSAGES
 from sync.phonebook import PhoneBook
 
 
@@ -44,7 +44,7 @@ def test_enrol_sync_list_revoke_from_the_command_line(capsys, tmp_path, rules, o
     assert run(capsys, "office", "revoke", creds["device_id"], "--data-dir", office_dir)[0] == 1
 
     code, out = run(capsys, "sync", "--server", office.url, "--data-dir", phone_dir, "--quiet")
-    assert code == 2 and "[token_revoked]" in out and MESSAGES_ZH["token_revoked"] in out
+    assert code == 2 and "[token_revoked]" in out and SYNC_MESSAGES["token_revoked"] in out
     assert run(capsys, "office", "conflicts", "--data-dir", office_dir) == (0, "")
     phone.close()
 

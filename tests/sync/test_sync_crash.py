@@ -17,6 +17,7 @@ from sync_kit import FaultTransport, free_port, incoming_files, office_event_ids
 
 from fieldapp.photos import photo_path
 from sync import storage
+from sync.blobs import SPARE
 from sync.protocol import MARKER
 
 REPO = Path(__file__).resolve().parents[2]
@@ -111,6 +112,8 @@ def test_sigkill_mid_upload_then_restart_delivers_everything_exactly_once(server
     for sha in shas:
         stored = photo_path(server.data_dir / storage.PHOTO_DIR, sha).read_bytes()
         assert hashlib.sha256(stored).hexdigest() == sha
-    files = [p for p in (server.data_dir / storage.PHOTO_DIR).rglob("*") if p.is_file()]
+    photos = server.data_dir / storage.PHOTO_DIR
+    files = [p for p in photos.rglob("*") if p.is_file() and SPARE not in p.parts]
     assert len(files) == 6 and incoming_files(server) == []
+    assert all(p.stat().st_size == 0 for p in (photos / SPARE).iterdir())  # only empty temp files made ahead
     transport.close()

@@ -9,6 +9,7 @@ import json
 import httpx
 from sync_kit import FAST_RETRY, OfficeServer, api, incoming_files, office_event_ids, token_of, wires_of
 
+from fieldapp.ui import strings
 from sync import auth
 from sync import protocol as p
 from sync.phonebook import PhoneBook
@@ -75,7 +76,7 @@ def test_revoked_device_gets_401_and_the_run_stops(office, office_store, phone, 
     result = phone.sync(transport=transport)
 
     assert result.stopped == "token_revoked"
-    assert result.errors[0].message_zh == p.MESSAGES_ZH["token_revoked"]
+    assert result.errors[0].code == "token_revoked" and "重新登记" in strings.SYNC_MESSAGES["token_revoked"]
     assert [m for m, _, _ in transport.log] == ["GET"]  # hello only: no retry, nothing pushed
     assert office_event_ids(office_store) == []
 

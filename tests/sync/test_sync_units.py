@@ -5,15 +5,29 @@ from __future__ import annotations
 import hashlib
 
 from fieldapp.photos import photo_path
+from fieldapp.ui import strings
 from sync import protocol as p
 from sync import storage
 from sync.blobs import BlobStore
 
 
-def test_every_error_code_has_a_chinese_message():
+def test_every_error_code_and_rejection_reason_has_a_chinese_message():
     codes = set(p.SERVER_ERRORS) | set(p.CLIENT_ERRORS)
-    assert codes <= set(p.MESSAGES_ZH)
-    assert all(p.MESSAGES_ZH[c].strip() for c in codes)
+    assert codes == set(strings.SYNC_MESSAGES)
+    assert all(strings.SYNC_MESSAGES[c].strip() for c in codes)
+    assert set(p.REJECTION_REASONS) == set(strings.SYNC_REJECTIONS)
+    assert not hasattr(p, "MESSAGES_ZH")  # one module of user-facing text: fieldapp/ui/strings.py
+
+
+def test_the_phones_pre_enrolment_id_is_what_the_office_takes_as_an_alias():
+    import uuid
+
+    from fieldapp.ui.data import default_inspector_id
+
+    for _ in range(20):
+        assert p.is_local_actor(default_inspector_id(str(uuid.uuid4())))
+    assert not any(p.is_local_actor(x) for x in ("张三", "inspector-a", "inspector-1234567", None, 3,
+                                                 "inspector-ABCDEF12", "inspector-12345678 "))
 
 
 def test_limits_from_the_wire_are_lenient():

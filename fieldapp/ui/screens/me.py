@@ -38,6 +38,8 @@ class MeScreen:
         self.data = data_of(ctx)
         settings = self.data.settings
         self.message = Message(KEY)
+        self.shown = settings
+        self.inspector_fact = _fact(strings.ME_ID, settings.inspector_id, "me-inspector-id")
         self.name = ft.TextField(label=strings.ME_NAME, hint_text=strings.ME_NAME_HINT,
                                  value=settings.inspector_name, max_length=32)
         self.checks = {
@@ -49,7 +51,7 @@ class MeScreen:
             scroll_form([
                 section(strings.ME_INSPECTOR,
                         self.name,
-                        _fact(strings.ME_ID, settings.inspector_id, "me-inspector-id")),
+                        self.inspector_fact),
                 section(strings.ME_COMMUNITIES,
                         ft.Text(strings.ME_COMMUNITIES_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL),
                         ft.Column(list(self.checks.values()), spacing=0)),
@@ -78,9 +80,25 @@ class MeScreen:
             self.message.show(fmt.error_message(exc), "error")
         else:
             self.data.remember_settings(saved)
+            self.shown = saved
             self.message.show(strings.ME_SAVED, "ok")
         update_if_shown(self.root)
+
+    def follow_settings(self) -> None:
+        """Settings changed elsewhere (enrolment on 同步): show them (unsaved edits are replaced)."""
+        settings = self.data.settings
+        if settings == self.shown:
+            return
+        self.shown = settings
+        self.name.value = settings.inspector_name
+        for code, box in self.checks.items():
+            box.value = code in settings.communities
+        self.inspector_fact.controls[1].content.value = settings.inspector_id
 
 
 def build(ctx: AppContext) -> ft.Control:
     return MeScreen(ctx).root
+
+
+def on_show(view: ft.Control, ctx: AppContext) -> None:
+    view.data.follow_settings()  # the shell sends the changed tree after the tab switch

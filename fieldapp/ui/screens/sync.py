@@ -1,49 +1,368 @@
-"""同步: a placeholder until the sync client is wired in; shows what waits for the office."""
+"""同步: enrol this phone with the office, sync now, and see what still waits and why.
+
+What it shows (test handles in brackets):
+
+* 本机待上传 — own records and photos the office has not acknowledged
+  (``pending-events``, ``pending-photos``), and why some wait (``sync-held``);
+* the last run's time and outcome (``sync-last``);
+* 立即同步, with a progress bar and a line saying what is being done (``sync-progress``);
+* the result or error in Chinese, with what to do (``message-sync``);
+* 办公室服务器 — the address (saved), the enrolment (``sync-enrolled``) or the
+  one-time code to enrol with.
+
+Threads: enrolment and sync run on the data service's sync thread, with its own
+Store (`DataService.run_sync`); the UI loop stays free. Progress comes back to
+the loop with ``loop.call_soon_threadsafe``: in Flet 1.0.5 a control's
+``update()`` queues its patch on an ``asyncio.Queue`` with ``put_nowait`` and
+edits the session's control index without a lock, so it must only be called on
+the session's event loop, never from a worker thread.
+"""
 
 from __future__ import annotations
 
-import flet as ft
+import asyncio
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Optional
 
-from fieldapp.ui import queries, strings
-from fieldapp.ui.components import empty_state, screen, section, update_if_shown
+import flet as ft
+import httpx
+
+from fieldapp.ui import fmt, queries, strings
+from fieldapp.ui.components import Message, screen_header, scroll_form, section, update_if_shown, wide_button
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.data import data_of
+from fieldapp.ui.data import data_of, enrol_phone
+from fieldapp.ui.theme import Palette
+from sync.channel import SyncError
+from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncResult
+
+log = logging.getLogger(__name__)
 
 KEY = "sync"
+PROGRESS_EVERY_S = 0.1  # at most ~10 progress repaints a second
+
+
+def message_for(code: Optional[str]) -> str:
+    """The Chinese sentence (what happened, what to do) for a sync code."""
+    if not code:
+        return strings.SYNC_MESSAGES["internal_error"]
+    return strings.SYNC_MESSAGES.get(code) or strings.SYNC_UNKNOWN.format(code=code)
+
+
+def normalise_address(text: str) -> Optional[str]:
+    """``192.168.1.10:8765`` → ``http://192.168.1.10:8765``; None if it is no address."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if "://" not in text:
+        text = "http://" + text
+    text = text.rstrip("/")
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError):
+        return None
+    if url.scheme not in ("http", "https") or not url.host or " " in text:
+        return None
+    return text
+
+
+def held_text(code: str, detail: str, n: int) -> str:
+    """Why `n` own records wait: e.g. 2 条记录被办公室拒收（不是本机负责的社区）：请联系办公室。"""
+    if code == "event_rejected":
+        reason = detail.split(":", 1)[0].strip()
+        why = strings.SYNC_REJECTIONS.get(reason) or strings.SYNC_REJECTIONS["invalid"]
+        return strings.SYNC_HELD_REJECTED.format(n=n, why=why)
+    return strings.SYNC_HELD.format(n=n, why=message_for(code))
+
+
+def progress_text(p: Progress) -> tuple[str, Optional[float]]:
+    """(what is being done, the bar's value or None for an indeterminate bar)."""
+    if p.phase == PHOTOS and p.photos_total:
+        value = p.bytes_done / p.bytes_total if p.bytes_total else p.photos_done / p.photos_total
+        return strings.SYNC_PHASE_PHOTOS.format(done=p.photos_done, total=p.photos_total,
+                                                mb_done=p.bytes_done / 1e6,
+                                                mb_total=p.bytes_total / 1e6), min(1.0, value)
+    if p.phase == PUSH and p.events_total:
+        return (strings.SYNC_PHASE_PUSH.format(done=p.events_pushed, total=p.events_total),
+                p.events_pushed / p.events_total)
+    if p.phase == PULL:
+        return strings.SYNC_PHASE_PULL.format(n=p.events_pulled), None
+    if p.phase == DONE:
+        return "", 1.0
+    return strings.SYNC_CONNECTING, None
+
+
+def result_message(r: SyncResult) -> tuple[str, str]:
+    """(text, kind) for the message line after a run."""
+    if r.stopped:
+        return message_for(r.stopped), "error"
+    done = strings.SYNC_DONE_DETAIL.format(pushed=r.pushed + r.acknowledged, photos=r.photos_uploaded,
+                                           pulled=r.pulled)
+    problems = list(dict.fromkeys(i.code for i in r.errors + r.warnings))
+    if r.ok and not problems:
+        return strings.SYNC_DONE.format(detail=done), "ok"
+    lines = [strings.SYNC_THIS_RUN.format(detail=done)]
+    if r.pending_events:
+        lines.append(strings.SYNC_PARTIAL.format(n=r.pending_events))
+    lines += [message_for(code) for code in problems]
+    return "\n".join(lines), "warning"
 
 
 class SyncScreen:
     def __init__(self, ctx: AppContext):
         self.ctx = ctx
         self.data = data_of(ctx)
-        self.counts = ft.Column([], spacing=6)
-        self.root = ft.Container(screen(
-            KEY, strings.TITLE_SYNC,
-            ft.Container(section(strings.SYNC_PENDING_TITLE, self.counts),
-                         padding=ft.Padding.symmetric(horizontal=16)),
-            empty_state(ft.Icons.CLOUD_SYNC_OUTLINED, strings.SYNC_EMPTY,
-                        f"{strings.SYNC_EMPTY_HINT}{strings.SYNC_NOT_READY}", key=KEY),
-        ), expand=True, data=self)
+        self.state: Optional[queries.SyncState] = None
+        self.busy = False
+        self.reenrolling = False
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._latest: Optional[Progress] = None
+        self._repaint_queued = False
+        self._last_repaint = 0.0
+        self._last_phase: Optional[str] = None
+        self._progress_lock = threading.Lock()
 
-    def show(self, p: queries.Pending) -> None:
-        self.counts.controls = [
-            ft.Semantics(identifier="pending-events", container=True, content=ft.Text(
-                strings.PENDING_EVENTS.format(n=p.events), theme_style=ft.TextThemeStyle.BODY_LARGE)),
-            ft.Text(strings.PENDING_PHOTOS.format(n=p.photos),
-                    theme_style=ft.TextThemeStyle.BODY_LARGE),
-        ]
+        self.message = Message(KEY)
+        self.pending_events = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
+        self.pending_photos = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
+        self.held = ft.Column([], spacing=4)
+        # Flet 1.0.5: a Semantics whose content is invisible is an error box; hide the Semantics.
+        self.held_box = ft.Semantics(identifier="sync-held", container=True, content=self.held, visible=False)
+        self.last = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=Palette.ON_SURFACE_VARIANT)
+        self.sync_button = wide_button(strings.SYNC_NOW, ft.Icons.SYNC, self.sync_now)
+        self.bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, color=Palette.PRIMARY,
+                                  bgcolor="#E3E6EA")
+        self.phase = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM)
+        self.progress = ft.Column([self.bar, ft.Semantics(identifier="sync-progress", container=True,
+                                                          live_region=True, content=self.phase)],
+                                  spacing=6, visible=False)
+        self.address = ft.TextField(label=strings.SYNC_ADDRESS, hint_text=strings.SYNC_ADDRESS_HINT,
+                                    keyboard_type=ft.KeyboardType.URL, autocorrect=False,
+                                    enable_suggestions=False,
+                                    on_blur=self.save_address, on_submit=self.save_address)
+        self.enrolled = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
+        self.enrolled_icon = ft.Icon(ft.Icons.VERIFIED_USER_OUTLINED, color=Palette.RECTIFIED)
+        self.reenrol_button = ft.TextButton(strings.SYNC_REENROL, on_click=self.reenrol)
+        self.enrolled_row = ft.Column([
+            ft.Row([
+                self.enrolled_icon,
+                ft.Semantics(identifier="sync-enrolled", container=True, content=self.enrolled, expand=True),
+            ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.START),
+            ft.Row([self.reenrol_button]),
+        ], spacing=0)
+        self.code = ft.TextField(label=strings.SYNC_CODE, hint_text=strings.SYNC_CODE_HINT,
+                                 capitalization=ft.TextCapitalization.CHARACTERS, autocorrect=False,
+                                 enable_suggestions=False)
+        self.enrol_button = wide_button(strings.SYNC_ENROL, ft.Icons.HOW_TO_REG, self.enrol, filled=False)
+        self.enrol_box = ft.Column([
+            ft.Text(strings.SYNC_ENROL_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL),
+            self.code,
+            ft.Row([self.enrol_button]),
+        ], spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
-    async def refresh(self) -> None:
-        self.show(await self.data.run(queries.pending))
+        self.status_block = ft.Column([
+            section(strings.SYNC_PENDING_TITLE,
+                    ft.Semantics(identifier="pending-events", container=True, content=self.pending_events),
+                    ft.Semantics(identifier="pending-photos", container=True, content=self.pending_photos),
+                    self.held_box),
+            ft.Semantics(identifier="sync-last", container=True, content=self.last),
+            ft.Row([self.sync_button]),
+            self.progress,
+        ], spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.office_block = section(strings.SYNC_OFFICE, self.address, self.enrolled_row, self.enrol_box)
+        self.form = scroll_form([])
+        self.root = ft.Container(ft.Column([
+            screen_header(KEY, strings.TITLE_SYNC),
+            self.form,
+        ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+            expand=True, data=self)
+
+    # --- showing the state ------------------------------------------------------------------
+
+    @property
+    def _column(self) -> ft.Column:
+        return self.form.content
+
+    def show(self, state: queries.SyncState, *, keep_address: bool = False) -> None:
+        self.state = state
+        p = state.pending
+        self.pending_events.value = strings.PENDING_EVENTS.format(n=p.events)
+        self.pending_photos.value = strings.PENDING_PHOTOS.format(n=p.photos)
+        self.held.controls = [ft.Text(held_text(code, detail, n), theme_style=ft.TextThemeStyle.BODY_MEDIUM,
+                                      color=Palette.ERROR)
+                              for code, detail, n in state.held]
+        self.held_box.visible = bool(state.held)
+        self.last.value = self._last_text(state.last_run)
+        if not keep_address:
+            self.address.value = state.server_url
+        names = {c.code: c.name for c in self.data.rules.communities}
+        communities = strings.SYNC_LIST_SEPARATOR.join(names.get(c, c) for c in state.communities)
+        self.enrolled.value = strings.SYNC_ENROLLED.format(inspector=state.inspector, communities=communities)
+        # A revoked or forgotten token: the code field is what the user needs next.
+        token_dead = state.token_dead
+        needs_code = not state.enrolled or self.reenrolling or token_dead
+        self.enrolled_row.visible = state.enrolled
+        self.enrolled_icon.icon = ft.Icons.GPP_BAD_OUTLINED if token_dead else ft.Icons.VERIFIED_USER_OUTLINED
+        self.enrolled_icon.color = Palette.ERROR if token_dead else Palette.RECTIFIED
+        self.reenrol_button.visible = not needs_code
+        self.enrol_box.visible = needs_code
+        # Not enrolled yet: the office settings are what to fill in first. The message line
+        # follows the block whose button was pressed.
+        blocks = [self.status_block, self.office_block]
+        first, second = blocks if state.enrolled else blocks[::-1]
+        self._column.controls[:-1] = [first, self.message.control, second]
+
+    def _last_text(self, last: Optional[dict]) -> str:
+        if not last or not isinstance(last.get("at"), str):
+            return strings.SYNC_NEVER
+        try:
+            when = fmt.time_short(datetime.fromisoformat(last["at"]), self.ctx.tz)
+        except ValueError:
+            return strings.SYNC_NEVER
+        if last.get("stopped"):
+            return strings.SYNC_LAST_STOPPED.format(when=when, why=message_for(last["stopped"]))
+        if last.get("pending_events"):
+            return strings.SYNC_LAST_PARTIAL.format(when=when, n=last["pending_events"])
+        return strings.SYNC_LAST_OK.format(when=when)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for control in (self.sync_button, self.enrol_button, self.address, self.code):
+            control.disabled = busy
+
+    async def refresh(self, keep_address: bool = True) -> None:
+        self.show(await self.data.run(queries.sync_state), keep_address=keep_address)
         update_if_shown(self.root)
+
+    # --- the office's address and enrolment ---------------------------------------------------
+
+    async def save_address(self, e=None) -> Optional[str]:
+        """Keep a valid address (it is where the next sync goes); None if it is not one."""
+        url = normalise_address(self.address.value or "")
+        if url is None:
+            return None
+        if self.state is None or url != self.state.server_url:
+            await self.data.run(queries.save_server_url, url)
+            self.state = await self.data.run(queries.sync_state)
+        if self.address.value != url:
+            self.address.value = url
+            update_if_shown(self.address)
+        return url
+
+    def reenrol(self, e=None) -> None:
+        self.reenrolling = True
+        if self.state is not None:
+            self.show(self.state, keep_address=True)
+
+    async def enrol(self, e=None) -> None:
+        if self.busy:
+            return
+        url = await self.save_address()
+        code = (self.code.value or "").strip()
+        if url is None:
+            self.message.show(strings.SYNC_ADDRESS_INVALID, "error")
+        elif not code:
+            self.message.show(strings.SYNC_CODE_NEEDED, "error")
+        else:
+            self._set_busy(True)
+            self.message.show(strings.SYNC_ENROLLING, "info")
+            update_if_shown(self.root)
+            try:
+                info, settings = await self.data.run_sync(enrol_phone, url, code)
+            except SyncError as exc:
+                log.info("enrolment refused: %s", exc.code)
+                self.message.show(message_for(exc.code), "error")
+            except Exception:  # noqa: BLE001 - a bug: say so in Chinese, keep the app alive
+                log.exception("enrolment failed")
+                self.message.show(message_for("internal_error"), "error")
+            else:
+                self.data.remember_settings(settings)  # new records carry the enrolled inspector
+                self.reenrolling = False
+                self.code.value = ""
+                self.message.show(strings.SYNC_ENROLLED_OK.format(inspector=info["inspector"]), "ok")
+            finally:
+                self._set_busy(False)
+            self.show(await self.data.run(queries.sync_state), keep_address=True)
+        update_if_shown(self.root)
+
+    # --- a sync run -------------------------------------------------------------------------------
+
+    async def sync_now(self, e=None) -> None:
+        if self.busy:
+            return
+        if (self.address.value or "").strip() and await self.save_address() is None:
+            self.message.show(strings.SYNC_ADDRESS_INVALID, "error")
+            update_if_shown(self.root)
+            return
+        if self.state is None or not self.state.enrolled:
+            self.message.show(message_for("not_enrolled"), "error")
+            update_if_shown(self.root)
+            return
+        self._loop = asyncio.get_running_loop()
+        self._last_phase = None
+        self._set_busy(True)
+        self.message.clear()
+        self._paint_progress(Progress(HELLO))
+        self.progress.visible = True
+        update_if_shown(self.root)
+        try:
+            result = await self.data.run_sync(run_sync, self.data.photo_dir, self._on_progress)
+        except Exception:  # noqa: BLE001 - SyncClient.run never raises; this is the thread pool itself
+            log.exception("sync could not run")
+            self.message.show(message_for("internal_error"), "error")
+        else:
+            text, kind = result_message(result)
+            self.message.show(text, kind)
+        finally:
+            self._set_busy(False)
+            self.progress.visible = False
+        self.show(await self.data.run(queries.sync_state), keep_address=True)
+        update_if_shown(self.root)
+
+    def _on_progress(self, progress: Progress) -> None:
+        """On the sync thread: hand the newest progress to the UI loop, at most ~10 times a second."""
+        with self._progress_lock:
+            self._latest = progress
+            now = time.monotonic()
+            due = progress.phase != self._last_phase or now - self._last_repaint >= PROGRESS_EVERY_S
+            if self._repaint_queued or not due or self._loop is None:
+                return
+            self._repaint_queued = True
+            self._last_repaint, self._last_phase = now, progress.phase
+        self._loop.call_soon_threadsafe(self._repaint)
+
+    def _repaint(self) -> None:
+        """On the UI loop."""
+        with self._progress_lock:
+            self._repaint_queued = False
+            progress = self._latest
+        if progress is None or not self.busy:
+            return
+        self._paint_progress(progress)
+        update_if_shown(self.progress)
+
+    def _paint_progress(self, progress: Progress) -> None:
+        text, value = progress_text(progress)
+        self.phase.value = text or strings.SYNC_RUNNING
+        self.bar.value = value
+
+
+def run_sync(store, photo_dir, progress) -> SyncResult:
+    """On the sync thread, with its own Store."""
+    from sync.client import SyncClient
+
+    return SyncClient(store, photo_dir, progress=progress).run()
 
 
 def build(ctx: AppContext) -> ft.Control:
     s = SyncScreen(ctx)
-    s.show(s.data.run_here(queries.pending))
+    s.show(s.data.run_here(queries.sync_state))
     return s.root
 
 
 def on_show(view: ft.Control, ctx: AppContext) -> None:
-    if ctx.page is not None:
-        ctx.page.run_task(view.data.refresh)
+    s: SyncScreen = view.data
+    if ctx.page is not None and not s.busy:
+        ctx.page.run_task(s.refresh)

@@ -1,0 +1,227 @@
+"""A case in a dialog: facts, photos from the office data folder, timeline, and the office's actions.
+
+Actions (each a role-checked write through the Desk): 核查属实 (verify) for a source
+that needs verification; 免于扣分 (exempt, with a reason) for an exemptible source;
+确认再次出现 / 不是同一问题 for a proposed recurrence link.
+
+Handles: ``case-dialog``, ``case-status``, ``case-photo-before-<n>``, ``case-photo-after-<n>``,
+``case-timeline``, ``message-case``, ``case-verify``, ``case-exempt``, ``case-exempt-reason``,
+``case-confirm-<earlier id>``, ``case-reject-<earlier id>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Awaitable, Callable, Optional
+
+import flet as ft
+
+from fieldapp.domain import commands as cmd
+from fieldapp.domain.projection import CaseState
+from fieldapp.office.dashboard import queries
+from fieldapp.office.dashboard import widgets as w
+from fieldapp.office.dashboard.context import DashContext
+from fieldapp.ui import fmt, strings
+from fieldapp.ui.components import Message
+from fieldapp.ui.theme import Palette
+
+PHOTO_HEIGHT = 180
+
+
+def office_actor(user) -> cmd.Actor:
+    return cmd.Actor(user.actor, "office")
+
+
+# --- writes (run on the writer thread, with the case as stored now) --------------------------
+
+
+def _fresh(store, case_id: str) -> CaseState:
+    state = store.case(case_id)
+    if state is None:
+        raise cmd.CommandError("unknown_case", f"no case {case_id}")
+    return state
+
+
+def verify_build(desk, case_id: str, note: str = ""):
+    def build(store, user):
+        return [cmd.verify(_fresh(store, case_id), office_actor(user), desk.stamp(), note=note)]
+
+    return build
+
+
+def exempt_build(desk, case_id: str, reason: str):
+    def build(store, user):
+        return [cmd.exempt(_fresh(store, case_id), desk.rules, office_actor(user), desk.stamp(), reason=reason)]
+
+    return build
+
+
+def recurrence_build(desk, kind: str, case_id: str, earlier_case_id: str):
+    def build(store, user):
+        _fresh(store, case_id)
+        return [cmd.link_recurrence(kind, case_id, earlier_case_id, office_actor(user), desk.stamp())]
+
+    return build
+
+
+class CaseDialog:
+    def __init__(self, ctx: DashContext, case_id: str, on_change: Optional[Callable[[], Awaitable[None]]] = None):
+        self.ctx = ctx
+        self.case_id = case_id
+        self.on_change = on_change
+        self.message = Message("case")
+        self.body = ft.Column(spacing=14, scroll=ft.ScrollMode.AUTO, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.reason = w.field(strings.DASH_EXEMPT_REASON, multiline=True)
+        self.dialog = ft.AlertDialog(
+            modal=False,
+            title=ft.Text(strings.DASH_CASE_TITLE, theme_style=ft.TextThemeStyle.TITLE_LARGE),
+            content=ft.Semantics(identifier="case-dialog", container=True,
+                                 content=ft.Container(self.body, width=880, height=620)),  # fmt: skip
+            actions=[ft.TextButton(strings.CLOSE, on_click=self._close)],
+        )
+        self.state: Optional[CaseState] = None
+
+    async def open(self) -> None:
+        await self.load()
+        self.ctx.page.show_dialog(self.dialog)
+        self.ctx.page.update()
+
+    async def load(self) -> None:
+        state, photos = await self.ctx.desk.read(queries.case_detail, self.case_id)
+        self.state = state
+        if state is None:
+            self.message.show(strings.CASE_GONE, "error")
+            self.body.controls = [self.message.control]
+            return
+        photo_dir = self.ctx.desk.photo_dir
+        loop = asyncio.get_running_loop()
+        shas = [(p["stage"], p["sha256"]) for p in photos]
+        data = await asyncio.gather(*(loop.run_in_executor(None, queries.read_photo, photo_dir, sha) for _s, sha in shas))
+        self.render(state, [(stage, sha, d) for (stage, sha), d in zip(shas, data)])
+
+    def render(self, s: CaseState, photos: list[tuple[str, str, bytes | None]]) -> None:
+        ctx = self.ctx
+        tz = ctx.tz
+        status = s.status(ctx.now(), tz, ctx.rules.due_soon_days)
+        days = (s.deadline - ctx.today()).days
+        label, colour = fmt.urgency_label(status, days)
+        source = ctx.rules.source(s.source)
+        facts = [
+            ft.Row([ft.Text(f"{ctx.community_name(s.community)} · {ctx.category_name(s.category)}",
+                            theme_style=ft.TextThemeStyle.TITLE_MEDIUM, expand=True),
+                    w.labelled("case-status", w.status_pill(label, colour), label)],
+                   vertical_alignment=ft.CrossAxisAlignment.CENTER),  # fmt: skip
+            w.small(strings.DASH_CASE_SOURCE.format(source=f"{s.source} {source.name}")),
+            w.small(f"{strings.DEADLINE_ON.format(date=fmt.date_full(s.deadline))} · {strings.REGISTERED_AT} "
+                    f"{fmt.time_short(s.found_at, tz)} · {strings.REGISTERED_BY.format(who=s.registered_by)}"),
+            ft.Text(" ".join(x for x in (s.place, s.note) if x) or strings.NO_PLACE),
+        ]  # fmt: skip
+        marks = []
+        if source.requires_verification:
+            marks.append(strings.DASH_VERIFIED if s.verified else strings.DASH_NOT_VERIFIED)
+        if s.exempted:
+            marks.append(strings.DASH_CASE_EXEMPT_REASON.format(reason=s.exempt_reason))
+        for earlier, state in s.recurrences:
+            marks.append(strings.DASH_CASE_RECURRENCE.format(
+                state=strings.DASH_RECURRENCE_STATES.get(state, state), earlier=earlier[:8]))  # fmt: skip
+        if s.lifecycle == "voided":
+            marks.append(strings.CASE_CLOSED_VOIDED.format(reason=s.void_reason))
+        facts += [w.small(m, Palette.PRIMARY) for m in marks]
+        self.body.controls = [
+            ft.Column(facts, spacing=6),
+            self.message.control,
+            self._actions(s),
+            w.subtitle(strings.DASH_CASE_PHOTOS_BEFORE),
+            self._photos("before", [p for p in photos if p[0] == "before"]),
+            w.subtitle(strings.DASH_CASE_PHOTOS_AFTER),
+            self._photos("after", [p for p in photos if p[0] == "after"]),
+            w.subtitle(strings.TIMELINE),
+            self._timeline(s),
+            w.small(strings.DASH_CASE_ID.format(id=s.case_id)),
+        ]
+
+    def _photos(self, stage: str, photos) -> ft.Control:
+        if not photos:
+            return w.small(strings.DASH_CASE_NO_PHOTOS)
+        tiles = []
+        for i, (_stage, _sha, data) in enumerate(photos, start=1):
+            if data is None:
+                tile: ft.Control = ft.Container(w.small(strings.DASH_CASE_PHOTO_MISSING), width=PHOTO_HEIGHT * 4 / 3,
+                                                height=PHOTO_HEIGHT, bgcolor="#E6E8EB",
+                                                alignment=ft.Alignment.CENTER)  # fmt: skip
+            else:
+                tile = ft.Image(src=data, height=PHOTO_HEIGHT, fit=ft.BoxFit.CONTAIN,
+                                border_radius=ft.BorderRadius.all(6))  # fmt: skip
+            tiles.append(w.labelled(f"case-photo-{stage}-{i}", tile, f"{strings.PHOTO} {i}"))
+        return ft.Row(tiles, wrap=True, spacing=10, run_spacing=10)
+
+    def _timeline(self, s: CaseState) -> ft.Control:
+        tz = self.ctx.tz
+        entries = []
+        for h in sorted(s.history, key=lambda h: (h.at, h.type != "case.registered")):
+            text = fmt.history_text(h.type, h.detail, self.ctx.category_name, tz)
+            entries.append(ft.Row([
+                ft.Icon(ft.Icons.CIRCLE, size=10, color=Palette.PRIMARY),
+                ft.Text(text, expand=True),
+                w.small(f"{fmt.time_short(h.at, tz)} · {h.actor}"),
+            ], vertical_alignment=ft.CrossAxisAlignment.START))  # fmt: skip
+        return w.labelled("case-timeline", ft.Column(entries, spacing=8))
+
+    def _actions(self, s: CaseState) -> ft.Control:
+        source = self.ctx.rules.source(s.source)
+        buttons: list[ft.Control] = []
+        if s.lifecycle != "voided":
+            if source.requires_verification and not s.verified:
+                buttons.append(w.button(strings.DASH_VERIFY, self._verify, icon=ft.Icons.VERIFIED,
+                                        identifier="case-verify"))  # fmt: skip
+            for earlier, state in s.recurrences:
+                if state == "proposed":
+                    buttons.append(w.button(strings.DASH_CONFIRM_RECURRENCE, w.on(self._link, "confirmed", earlier),
+                                            icon=ft.Icons.REPEAT, identifier=f"case-confirm-{earlier}"))  # fmt: skip
+                    buttons.append(w.button(strings.DASH_REJECT_RECURRENCE, w.on(self._link, "rejected", earlier),
+                                            filled=False, identifier=f"case-reject-{earlier}"))  # fmt: skip
+        rows: list[ft.Control] = [ft.Row(buttons, spacing=10, wrap=True)] if buttons else []
+        if source.exemptible and not s.exempted and s.lifecycle != "voided":
+            rows.append(ft.Row([
+                ft.Container(w.labelled("case-exempt-reason", self.reason), expand=True),
+                w.button(strings.DASH_EXEMPT, self._exempt, filled=False, icon=ft.Icons.GPP_MAYBE,
+                         identifier="case-exempt"),
+            ], vertical_alignment=ft.CrossAxisAlignment.CENTER))  # fmt: skip
+            rows.append(w.small(strings.DASH_EXEMPT_HINT))
+        return ft.Column(rows, spacing=8)
+
+    async def _after_write(self, outcome) -> None:
+        if outcome is None:
+            self.ctx.page.update()
+            return
+        await self.load()
+        if self.on_change is not None:
+            await self.on_change()
+        self.ctx.page.update()
+
+    async def _verify(self, e=None) -> None:
+        outcome = await self.ctx.save(verify_build(self.ctx.desk, self.case_id), self.message, strings.DASH_SAVED_VERIFY)
+        await self._after_write(outcome)
+
+    async def _exempt(self, e=None) -> None:
+        reason = (self.reason.value or "").strip()
+        outcome = await self.ctx.save(exempt_build(self.ctx.desk, self.case_id, reason), self.message,
+                                      strings.DASH_SAVED_EXEMPT)  # fmt: skip
+        if outcome is not None:
+            self.reason.value = ""
+        await self._after_write(outcome)
+
+    async def _link(self, kind: str, earlier: str) -> None:
+        outcome = await self.ctx.save(recurrence_build(self.ctx.desk, kind, self.case_id, earlier), self.message,
+                                      recurrence_text(self.ctx, kind, self.state))  # fmt: skip
+        await self._after_write(outcome)
+
+    def _close(self, e=None) -> None:
+        self.ctx.page.pop_dialog()
+
+
+def recurrence_text(ctx: DashContext, kind: str, state: Optional[CaseState]) -> str:
+    if kind != "confirmed":
+        return strings.DASH_RECURRENCE_REJECTED
+    community = ctx.community_name(state.community) if state is not None else ""
+    return strings.DASH_RECURRENCE_CONFIRMED.format(community=community, points=w.plain(ctx.rules.recurrence_deduction))

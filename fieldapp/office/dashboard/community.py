@@ -1,0 +1,133 @@
+"""社区详情: one community's score — components, every deduction and bonus with its rule and
+reason, the notes — each case line opening the case (photos, timeline).
+
+Follows the 排名 screen's live / year-end switch (live unless the year is over).
+Handles: ``screen-community``; ``pick-<code>`` (community chips); ``community-final``;
+``item-<n>`` (line items in order) with ``item-open-<n>`` for those with a case.
+"""
+
+from __future__ import annotations
+
+import flet as ft
+
+from fieldapp.domain import scoring as sc
+from fieldapp.office.dashboard import widgets as w
+from fieldapp.office.dashboard.context import DashContext
+from fieldapp.office.dashboard.routes import FINAL, LIVE
+from fieldapp.office.report import note_text, reason_text, rule_text
+from fieldapp.ui import fmt, strings
+from fieldapp.ui.theme import Palette
+
+
+def _component_tile(name: str, value: str, detail: str, weight) -> ft.Control:
+    return w.card(
+        w.small(f"{name} × {w.plain(weight * 100)}%"),
+        ft.Text(value, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+        w.small(detail),
+        padding=12, spacing=4, expand=1,
+    )  # fmt: skip
+
+
+class CommunityScreen:
+    def __init__(self, ctx: DashContext):
+        self.ctx = ctx
+        self.code = ctx.rules.communities[0].code
+        self.which = FINAL if ctx.desk.snapshot().year_over else LIVE
+        self.picker = ft.Row()
+        self.switch = ft.SegmentedButton(
+            segments=[ft.Segment(value=LIVE, label=ft.Text(strings.DASH_LIVE)),
+                      ft.Segment(value=FINAL, label=ft.Text(strings.DASH_FINAL))],  # fmt: skip
+            selected=[self.which], on_change=self._switched, show_selected_icon=False,
+        )
+        self.summary = ft.Column(spacing=10)
+        self.items = ft.Container()
+        self.notes = ft.Column(spacing=4)
+        self.control = ft.Column(
+            [
+                ft.Row([w.title(strings.DASH_COMMUNITY_TITLE, "community"), self.switch], spacing=20),
+                self.picker,
+                self.summary,
+                w.subtitle(strings.DASH_ITEMS),
+                self.items,
+                self.notes,
+                ft.Container(height=16),
+            ],
+            spacing=14,
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+        )
+
+    async def show(self, **kw) -> None:
+        if kw.get("community"):
+            self.code = kw["community"]
+        self.render()
+
+    async def changed(self) -> None:
+        self.render()
+
+    def render(self) -> None:
+        ctx = self.ctx
+        snap = ctx.desk.snapshot()
+        result = snap.live if self.which == LIVE else snap.final
+        c = result.community(self.code)
+        self.picker.controls = [w.chips([(x.code, x.name) for x in ctx.rules.communities], self.code, self._pick, "pick")]
+        weights = ctx.rules.weights
+        tied = f"（{strings.DASH_TIED}）" if c.tied else ""
+        self.summary.controls = [
+            ft.Row([
+                w.labelled("community-final", ft.Text(
+                    f"{c.name}：" + strings.DASH_SCORE_LINE.format(rank=c.rank, tied=tied, final=w.num(c.final)),
+                    theme_style=ft.TextThemeStyle.TITLE_LARGE)),
+                w.small(f"{strings.DASH_COL_COMPOSITE} {w.num(c.composite)} · {strings.DASH_COL_DEDUCTIONS} "
+                        f"{w.points(c.deduction_total)} · {strings.DASH_COL_BONUSES} {w.points(c.bonus_total)} · "
+                        + (strings.DASH_LIVE_HINT if self.which == LIVE else strings.DASH_FINAL_HINT).format(
+                            day=fmt.date_full(result.evaluation_day))),
+            ], spacing=20, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+            ft.Row([
+                _component_tile(strings.DASH_COL_SUPERIOR, w.num(c.superior.value),
+                                strings.DASH_MONTHS.format(n=c.superior.count), weights.superior),
+                _component_tile(strings.DASH_COL_OFFICE, w.num(c.office.value),
+                                strings.DASH_TIMES.format(n=c.office.count), weights.office),
+                _component_tile(strings.DASH_COL_SATISFACTION, w.num(c.satisfaction.value),
+                                strings.DASH_PEOPLE.format(n=c.satisfaction.count), weights.satisfaction),
+            ], spacing=12),
+        ]  # fmt: skip
+        self.items.content = self._items(c)
+        names = {x.code: x.name for x in ctx.rules.communities}
+        notes = [note_text(n, names) for n in c.notes]
+        self.notes.controls = ([w.subtitle(strings.DASH_NOTES)] + [w.small(f"· {t}") for t in notes]) if notes else []
+
+    def _items(self, c: sc.CommunityScore) -> ft.Control:
+        rules = self.ctx.rules
+        items = [*c.deductions, *c.bonuses]
+        if not items:
+            return w.small(strings.DASH_ITEMS_EMPTY)
+        rows = []
+        for n, item in enumerate(items, start=1):
+            is_deduction = item.kind == sc.DEDUCTION
+            open_button: ft.Control = ft.Container()
+            if item.case_id:
+                open_button = w.labelled(f"item-open-{n}", ft.TextButton(
+                    strings.DASH_OPEN_CASE, on_click=w.on(self.ctx.open_case, item.case_id)))  # fmt: skip
+            rows.append(w.row([
+                w.cell_text(strings.DASH_DEDUCTION if is_deduction else strings.DASH_BONUS, identifier=f"item-{n}"),
+                w.cell_text(w.points(item.points), bold=True, colour=Palette.OVERDUE if is_deduction else Palette.RECTIFIED),
+                w.cell_text(rule_text(item, rules), width=150),
+                w.cell_text(reason_text(item, rules), width=250),
+                w.cell_text(fmt.date_full(item.on) if item.on else ""),
+                w.cell_text(item.label, width=260),
+                open_button,
+            ], on_select=w.on(self.ctx.open_case, item.case_id) if item.case_id else None))  # fmt: skip
+        return w.table([strings.DASH_COL_KIND, strings.DASH_COL_POINTS, strings.DASH_COL_RULE, strings.DASH_COL_REASON,
+                        strings.DASH_COL_DATE, strings.DASH_COL_PLACE, ""], rows, identifier="items-table",
+                       row_height=(48, 64))  # fmt: skip
+
+    async def _pick(self, code: str) -> None:
+        self.code = code
+        self.render()
+        self.ctx.page.update()
+
+    async def _switched(self, e) -> None:
+        self.which = (e.control.selected or [LIVE])[0]
+        self.render()
+        self.ctx.page.update()

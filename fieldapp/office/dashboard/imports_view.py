@@ -1,0 +1,87 @@
+"""录入 › 导入 Excel 模板: pick a file (FilePicker, bytes in the browser), import it all or nothing
+(office/imports.py import_file on a temp copy, as the session's user), and show what was
+wrong — cell and reason — or what was imported. Also the template downloads.
+
+Handles: ``import-pick``, ``message-import``, ``import-problems`` (the table of problems),
+``template-superior``, ``template-survey``.
+"""
+
+from __future__ import annotations
+
+import flet as ft
+
+from fieldapp.office import users
+from fieldapp.office.dashboard import widgets as w
+from fieldapp.office.dashboard.context import DashContext
+from fieldapp.ui import strings
+from fieldapp.ui.components import Message
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class ImportForm:
+    def __init__(self, ctx: DashContext):
+        self.ctx = ctx
+        self.picker: ft.FilePicker | None = None
+        self.message = Message("import")
+        self.problems = ft.Container()
+        self.control = w.card(
+            w.subtitle(strings.DASH_ENTRY_IMPORT),
+            w.small(strings.DASH_ENTRY_IMPORT_HINT),
+            ft.Row([
+                w.button(strings.DASH_CHOOSE_FILE, self._pick, icon=ft.Icons.UPLOAD_FILE, identifier="import-pick"),
+                w.button(f"{strings.DASH_EXPORT_TEMPLATE}：{strings.DASH_COL_SUPERIOR}", w.on(self._template, "superior"),
+                         filled=False, icon=ft.Icons.DOWNLOAD, identifier="template-superior"),
+                w.button(f"{strings.DASH_EXPORT_TEMPLATE}：{strings.DASH_COL_SATISFACTION}", w.on(self._template, "survey"),
+                         filled=False, icon=ft.Icons.DOWNLOAD, identifier="template-survey"),
+            ], spacing=12, wrap=True),
+            self.message.control,
+            self.problems,
+        )  # fmt: skip
+
+    async def _pick(self, e=None) -> None:
+        if self.picker is None:
+            self.picker = ft.FilePicker()  # a service: kept referenced by this form
+        files = await self.picker.pick_files(allowed_extensions=["xlsx", "jsonl"], with_data=True)
+        if not files:
+            return
+        f = files[0]
+        data = bytes(f.bytes or b"")
+        self.problems.content = None
+        if len(data) > MAX_UPLOAD:
+            self.message.show(strings.DASH_ERROR.format(detail=f"{f.name} > {MAX_UPLOAD // 1024 // 1024} MB"), "error")
+            self.ctx.page.update()
+            return
+        self.message.show(strings.DASH_IMPORTING, "info")
+        self.ctx.page.update()
+        try:
+            report = await self.ctx.desk.import_upload(self.ctx.token, f.name, data)
+        except users.NotAllowed as exc:
+            self.message.show(strings.DASH_REFUSED_READ_ONLY if exc.code == "read_only"
+                              else strings.DASH_REFUSED_SESSION, "error")  # fmt: skip
+            self.ctx.page.update()
+            if exc.code != "read_only" and self.ctx.logged_out is not None:
+                await self.ctx.logged_out(strings.DASH_SESSION_OVER)
+            return
+        self.show_report(report)
+        self.ctx.page.update()
+
+    def show_report(self, report) -> None:
+        if report.problems:
+            self.message.show(strings.DASH_IMPORT_ERRORS.format(file=report.file, n=len(report.problems)), "error")
+            rows = [w.row([w.cell_text(p.where, bold=True, identifier=f"problem-{i}"), w.cell_text(p.message, width=820,
+                                                                                                max_lines=4)])
+                    for i, p in enumerate(report.problems, start=1)]  # fmt: skip
+            self.problems.content = w.table([strings.DASH_IMPORT_WHERE, strings.DASH_IMPORT_WHY], rows,
+                                            identifier="import-problems",
+                                            row_height=(44, 88))  # fmt: skip
+        else:
+            self.message.show(strings.DASH_IMPORT_OK.format(file=report.file, records=report.records, new=report.new,
+                                                            already=report.already), "ok")  # fmt: skip
+            self.problems.content = None
+
+    async def _template(self, kind: str) -> None:
+        if self.ctx.token is None:
+            return
+        ticket = self.ctx.desk.ticket(self.ctx.token, "template")
+        await self.ctx.launch(f"/templates/{kind}.xlsx?ticket={ticket}")

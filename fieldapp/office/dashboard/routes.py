@@ -1,0 +1,83 @@
+"""HTTP routes beside the dashboard: downloads the browser fetches outside the Flet websocket.
+
+    GET /reports/{year}.xlsx?ticket=T     the report workbook (office/report.py write_xlsx)
+    GET /templates/{kind}.xlsx?ticket=T   an import template (kind: superior / survey)
+
+A download request carries no session, so the dashboard first asks the Desk for a
+single-use ticket (valid two minutes, bound to the session) and opens the URL
+with it; the route redeems the ticket and checks the session is still live.
+Without a good ticket: 403. The access log shows the ticket as ``***``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import HTTPException
+from fastapi.responses import Response
+
+from fieldapp.office.dashboard.desk import Desk
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIVE, FINAL = "live", "final"
+
+
+def report_bytes(result, rules) -> bytes:
+    """write_xlsx into memory (it writes a path: a temp file, read back and removed)."""
+    from fieldapp.office.report import write_xlsx
+
+    with tempfile.TemporaryDirectory(prefix="fieldapp-report-") as tmp:
+        path = write_xlsx(result, rules, Path(tmp) / "report.xlsx")
+        return path.read_bytes()
+
+
+def template_bytes(rules, kind: str) -> bytes:
+    from fieldapp.office.imports import write_templates
+
+    with tempfile.TemporaryDirectory(prefix="fieldapp-template-") as tmp:
+        superior, survey = write_templates(tmp, rules)
+        return (superior if kind == "superior" else survey).read_bytes()
+
+
+def attachment(data: bytes, filename: str) -> Response:
+    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "-_." else "_" for ch in filename)
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+
+
+def report_filename(year: int, which: str, day) -> str:
+    from fieldapp.ui import strings
+
+    return strings.DASH_REPORT_FILE.format(year=year, kind=strings.DASH_REPORT_KIND[which], day=day.isoformat())
+
+
+def add_routes(app, desk: Desk) -> None:
+    rules = desk.rules
+
+    @app.get("/reports/{year}.xlsx", include_in_schema=False)
+    async def report(year: int, ticket: str = "", which: str = FINAL):
+        granted = await desk.redeem(ticket, "report")
+        if granted is None:
+            raise HTTPException(status_code=403, detail="log in to the dashboard, then export again")
+        if year != rules.year or which not in (LIVE, FINAL):
+            raise HTTPException(status_code=404, detail="no such report")
+        snap = desk.snapshot()
+        result = snap.live if which == LIVE else snap.final
+        data = await asyncio.get_running_loop().run_in_executor(None, report_bytes, result, rules)
+        return attachment(data, report_filename(year, which, result.evaluation_day))
+
+    @app.get("/templates/{kind}.xlsx", include_in_schema=False)
+    async def template(kind: str, ticket: str = ""):
+        granted = await desk.redeem(ticket, "template")
+        if granted is None:
+            raise HTTPException(status_code=403, detail="log in to the dashboard first")
+        if kind not in ("superior", "survey"):
+            raise HTTPException(status_code=404, detail="no such template")
+        data = await asyncio.get_running_loop().run_in_executor(None, template_bytes, rules, kind)
+        from fieldapp.office.imports import template_paths
+
+        superior, survey = template_paths(Path("."), rules.year)
+        return attachment(data, (superior if kind == "superior" else survey).name)

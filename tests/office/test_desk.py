@@ -1,0 +1,440 @@
+"""The dashboard without a browser: the live rankings, the Desk's guarded writes and imports,
+download tickets and routes, and the screens' control trees."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import logging
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from fieldapp.domain import commands as cmd
+from fieldapp.domain.events import SuperiorScored, new_event
+from fieldapp.domain.scoring import evaluation_instant, score_year, year_bounds
+from fieldapp.office import users
+from fieldapp.office.dashboard import desk as desk_module
+from fieldapp.office.dashboard.desk import Desk, LocalOffice, LoginRefused
+from fieldapp.office.dashboard.live import LiveBoard, open_store_factory
+from fieldapp.office.dashboard.sample import SAMPLE_NOW, fill_sample_office
+from fieldapp.office.report import to_json
+from sync.storage import open_office
+
+REPO = Path(__file__).resolve().parents[2]
+OFFICE = cmd.Actor("office:test", "office")
+
+
+@pytest.fixture
+def office_dir(tmp_path, rules):
+    path = tmp_path / "office"
+    sample = fill_sample_office(path, rules, cases=8)
+    with open_office(path, rules) as store:
+        users.ensure_schema(store)
+        users.add_user(store, "li", users.STAFF, "li-password")
+        users.add_user(store, "zhao", users.VIEWER, "zhao-password")
+    return path, sample
+
+
+def clock():
+    return SAMPLE_NOW
+
+
+def run(coro_fn):
+    return asyncio.run(coro_fn())
+
+
+def make_desk(path, rules) -> Desk:
+    return Desk(LocalOffice(path, rules), rules, clock=clock, poll_seconds=0)
+
+
+# --- the live rankings -------------------------------------------------------------------------
+
+
+def test_live_board_follows_the_log_event_by_event(office_dir, rules):
+    path, sample = office_dir
+    board = LiveBoard(open_store_factory(path, rules), rules, clock)
+    live_at = evaluation_instant(rules, now=SAMPLE_NOW)
+    end = year_bounds(rules)[1]
+
+    def check():
+        with open_office(path, rules) as store:
+            events = list(store.events())
+        snap = board.snapshot()
+        assert to_json(snap.live, rules) == to_json(score_year(rules, events, live_at), rules)
+        assert to_json(snap.final, rules) == to_json(score_year(rules, events, end), rules)
+        return snap
+
+    board.executor.submit(board.load).result()
+    check()
+    with open_office(path, rules) as store:
+        a = store.case(sample.external_a)
+        b = store.case(sample.external_b)
+        extra = [
+            new_event(SuperiorScored("C1", "2022-05", 60), actor=OFFICE.actor, device="office", now=SAMPLE_NOW),
+            cmd.link_recurrence("confirmed", sample.recurrence_new, sample.recurrence_earlier, OFFICE, SAMPLE_NOW),
+            cmd.verify(b, OFFICE, SAMPLE_NOW),
+            cmd.exempt(a, rules, OFFICE, SAMPLE_NOW, reason="桥下施工无法打捞"),
+            cmd.void(b, OFFICE, SAMPLE_NOW + timedelta(seconds=1), reason="重复登记"),
+        ]
+    before = board.snapshot()
+    for event in extra:
+        with open_office(path, rules) as store:
+            store.append([event], assign_server_seq=True)
+        started = time.perf_counter()
+        assert board.executor.submit(board.catch_up).result() == 1
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        check()
+    after = board.snapshot()
+    assert after.version > before.version
+    assert after.superior["C1"][5] == 60
+    assert after.live.community("C2").final == before.live.community("C2").final - 2  # the recurrence
+    assert elapsed_ms < 200
+    assert board.executor.submit(board.catch_up).result() == 0  # nothing new, same minute: no work
+    board.close()
+
+
+def test_once_the_year_is_over_live_and_year_end_agree(office_dir, rules):
+    from datetime import datetime, timezone
+
+    path, _ = office_dir
+    board = LiveBoard(open_store_factory(path, rules), rules, lambda: datetime(2023, 3, 1, tzinfo=timezone.utc))
+    board.executor.submit(board.load).result()
+    snap = board.snapshot()
+    assert snap.year_over and snap.live.evaluated_at == snap.final.evaluated_at
+    assert to_json(snap.live, rules) == to_json(snap.final, rules)
+    board.close()
+
+
+# --- the Desk: who may write ------------------------------------------------------------------------
+
+
+def test_writes_check_the_session_and_the_role_on_the_server(office_dir, rules):
+    path, sample = office_dir
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        _li, staff = await desk.login("li", "li-password")
+        _zhao, viewer = await desk.login("zhao", "zhao-password")
+
+        def build(store, user):
+            return desk.record_events(store, user, [{"record": "superior_score", "community": "C1",
+                                                     "month": "2022-05", "score": 60}], fresh=True)  # fmt: skip
+
+        count = desk.live.snapshot().seq
+        for token, code in ((viewer, "read_only"), (None, "no_session"), ("forged", "no_session")):
+            with pytest.raises(users.NotAllowed) as refused:
+                await desk.write(token, build)
+            assert refused.value.code == code
+        assert desk.live.snapshot().seq == count
+
+        before = desk.snapshot().live.community("C1").final
+        outcome = await desk.write(staff, build)
+        assert (outcome.accepted, outcome.user.username) == (1, "li")
+        assert desk.snapshot().live.community("C1").final < before  # refreshed at once
+        with open_office(path, rules) as store:
+            last = list(store.events(after_seq=count))
+        assert [(e.actor, e.device, e.server_seq is not None) for e in last] == [("office:li", "office", True)]
+
+        # typing the same score again is a new entry (latest wins); a tally twice counts once
+        assert (await desk.write(staff, build)).accepted == 1
+
+        def tally(store, user):
+            return desk.record_events(store, user, [{"record": "survey_tally", "community": "C2",
+                                                     "date": "2022-05-30", "counts": {"满意": 5}}])  # fmt: skip
+
+        assert (await desk.write(staff, tally)).accepted == 1
+        again = await desk.write(staff, tally)
+        assert (again.accepted, again.duplicates) == (0, 1)
+
+        with open_office(path, rules) as store:  # demoted or disabled while logged in: refused at once
+            users.set_role(store, "li", users.VIEWER)
+        with pytest.raises(users.NotAllowed):
+            await desk.write(staff, build)
+        with open_office(path, rules) as store:
+            users.set_role(store, "li", users.STAFF)
+            users.disable_user(store, "li")
+        with pytest.raises(users.NotAllowed) as refused:
+            await desk.write(staff, build)
+        assert refused.value.code == "no_session"
+        assert not await desk.check(staff) and await desk.check(viewer)
+        await desk.stop()
+        desk.office.close()
+
+    run(scenario)
+
+
+def test_login_throttle_and_nothing_secret_in_the_log(office_dir, rules, caplog):
+    path, _ = office_dir
+    caplog.set_level(logging.DEBUG)
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        for _ in range(desk_module.LOGIN_FAILURES - 1):
+            with pytest.raises(LoginRefused) as refused:
+                await desk.login("li", "wrong-password-x")
+            assert refused.value.code == "bad_credentials"
+        with pytest.raises(LoginRefused) as refused:
+            await desk.login("li", "wrong-password-x")
+        assert refused.value.code == "locked"
+        with pytest.raises(LoginRefused):  # even the right password, for a minute
+            await desk.login("li", "li-password")
+        user, token = await desk.login("zhao", "zhao-password")  # other names are not locked
+        assert user.role == "viewer"
+        await desk.stop()
+        desk.office.close()
+        return token
+
+    token = run(scenario)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "li-password" not in text and "wrong-password-x" not in text and token not in text
+    assert "failed login" in text
+
+
+def test_import_upload_is_all_or_nothing(office_dir, rules, tmp_path):
+    from openpyxl import load_workbook
+
+    from fieldapp.office.imports import write_templates
+
+    path, _ = office_dir
+    superior, _survey = write_templates(tmp_path, rules)
+    wb = load_workbook(superior)
+    for row in range(3, 7):
+        wb.active.cell(row, 6).value = 90
+    wb.active["F5"] = "abc"
+    wb.save(superior)
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        _u, token = await desk.login("li", "li-password")
+        _v, viewer = await desk.login("zhao", "zhao-password")
+        seq = desk.snapshot().seq
+        report = await desk.import_upload(token, "上级考核.xlsx", superior.read_bytes())
+        assert [(p.where, "score" in p.message) for p in report.problems] == [("F5", True)]
+        assert not report.imported and desk.snapshot().seq == seq
+        with pytest.raises(users.NotAllowed):
+            await desk.import_upload(viewer, "上级考核.xlsx", superior.read_bytes())
+        wb.active["F5"] = 90
+        wb.save(superior)
+        report = await desk.import_upload(token, "上级考核.xlsx", superior.read_bytes())
+        assert (report.ok, report.new, report.file) == (True, 4, "上级考核.xlsx")
+        assert desk.snapshot().superior["C3"][5] == 90
+        await desk.stop()
+        desk.office.close()
+
+    run(scenario)
+
+
+def test_download_tickets_are_single_use_short_lived_and_of_one_kind(office_dir, rules, monkeypatch):
+    path, _ = office_dir
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("zhao", "zhao-password")
+        t = desk.ticket(token, "report")
+        assert (await desk.redeem(t, "report"))[0] == user
+        assert await desk.redeem(t, "report") is None  # used
+        assert await desk.redeem(desk.ticket(token, "report"), "template") is None  # another kind
+        late = desk.ticket(token, "report")
+        real = time.monotonic
+        monkeypatch.setattr(desk_module.time, "monotonic", lambda: real() + desk_module.TICKET_SECONDS + 1)
+        assert await desk.redeem(late, "report") is None
+        monkeypatch.setattr(desk_module.time, "monotonic", real)
+        ended = desk.ticket(token, "report")
+        await desk.logout(token)
+        assert await desk.redeem(ended, "report") is None  # the session ended meanwhile
+        await desk.stop()
+        desk.office.close()
+
+    run(scenario)
+
+
+# --- one app: the sync API and the dashboard ----------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")  # its TestClient
+def test_one_app_serves_the_sync_api_the_dashboard_and_ticketed_downloads(office_dir, rules):
+    import io
+
+    from fastapi.testclient import TestClient
+    from openpyxl import load_workbook
+
+    from fieldapp.office.dashboard.server import create_office_app
+
+    path, _ = office_dir
+    app = create_office_app(path, rules, clock=clock)
+    with TestClient(app) as client:
+        desk = app.state.dashboard
+        page = client.get("/")
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        hello = client.get("/api/v1/hello")
+        assert hello.status_code == 401 and hello.json()["error"]["code"] == "token_missing"
+        assert client.get("/reports/2022.xlsx").status_code == 403
+        assert client.get("/reports/2022.xlsx?ticket=made-up").status_code == 403
+
+        _user, token = client.portal.call(desk.login, "zhao", "zhao-password")
+        ticket = desk.ticket(token, "report")
+        got = client.get(f"/reports/2022.xlsx?which=live&ticket={ticket}")
+        assert got.status_code == 200
+        assert "attachment" in got.headers["content-disposition"] and got.headers["cache-control"] == "no-store"
+        sheet = load_workbook(io.BytesIO(got.content))["排名"]
+        finals = {row[1]: row[11] for row in sheet.iter_rows(min_row=5, values_only=True) if row[0]}
+        live = desk.snapshot().live
+        assert finals == {c.name: float(c.final) for c in live.communities}
+        assert client.get(f"/reports/2022.xlsx?which=live&ticket={ticket}").status_code == 403  # used
+        assert client.get(f"/reports/2021.xlsx?ticket={desk.ticket(token, 'report')}").status_code == 404
+        template = client.get(f"/templates/superior.xlsx?ticket={desk.ticket(token, 'template')}")
+        assert template.status_code == 200 and "filename*=UTF-8''" in template.headers["content-disposition"]
+
+
+def test_ticket_values_are_redacted_in_the_access_log():
+    from fieldapp.office.dashboard.server import RedactTickets
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:1", "GET", "/reports/2022.xlsx?which=live&ticket=SECRET-1", "1.1", 200),
+                               None)  # fmt: skip
+    assert RedactTickets().filter(record)
+    assert "SECRET" not in record.getMessage() and "ticket=***" in record.getMessage()
+
+
+# --- the screens, without a browser ---------------------------------------------------------------
+
+
+class FakePage:
+    """Enough of ft.Page for the screens' render code (no client)."""
+
+    def __init__(self):
+        self.updates = 0
+        self.dialogs = []
+
+    def update(self, *controls):
+        self.updates += 1
+
+    def show_dialog(self, dialog):
+        self.dialogs.append(dialog)
+
+    def pop_dialog(self):
+        return self.dialogs.pop() if self.dialogs else None
+
+
+def texts(control) -> list[str]:
+    """Every text value and label in a control tree."""
+    import flet as ft
+
+    out, seen = [], set()
+
+    def walk(c):
+        if c is None or id(c) in seen:
+            return
+        seen.add(id(c))
+        if isinstance(c, ft.Text) and c.value:
+            out.append(c.value)
+        for name in ("content", "controls", "rows", "cells", "columns", "label", "title", "segments"):
+            value = getattr(c, name, None)
+            if isinstance(value, list):
+                for v in value:
+                    walk(v)
+            elif hasattr(value, "__dict__"):
+                walk(value)
+
+    walk(control)
+    return out
+
+
+def test_screens_render_the_sample_office(office_dir, rules):
+    from fieldapp.office.dashboard.case_view import CaseDialog
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.office.dashboard.shell import _screens
+
+    path, sample = office_dir
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("li", "li-password")
+        ctx = DashContext(desk, FakePage(), token=token, user=user)
+
+        async def open_case(case_id):
+            dialog = CaseDialog(ctx, case_id)
+            await dialog.open()
+            return dialog
+
+        ctx.open_case = open_case
+        shown = {}
+        for key, _label, _icon, _selected, cls in _screens():
+            screen = cls(ctx)
+            await screen.show()
+            shown[key] = texts(screen.control)
+        dialog = await open_case(sample.recurrence_new)
+        shown["case"] = texts(dialog.dialog.content)
+        final = desk.snapshot().live.community("C2").final
+        await desk.stop()
+        desk.office.close()
+        return shown, final
+
+    shown, final = run(scenario)
+    assert "社区考核排名" in shown["ranking"] and "第二社区" in shown["ranking"]
+    assert f"{final:.2f}" in shown["ranking"]
+    assert any("同一问题再次出现" in t or "扣分" in t for t in shown["community"])
+    assert any(t.startswith("新案：第二社区") for t in shown["cases"])
+    assert "上级考核月度得分" in shown["entry"]
+    assert "6200 元" in shown["fund"]
+    assert "整改前照片" in shown["case"] and any("疑似整改后再次出现" in t for t in shown["case"])
+
+
+# --- strings ------------------------------------------------------------------------------------------------
+
+
+def _cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _literals(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_dashboard_modules_keep_their_chinese_in_strings_py():
+    """Screen code names strings.DASH_* (the font subset is made from strings.py): no Chinese literals."""
+    offenders = []
+    for path in sorted((REPO / "fieldapp" / "office" / "dashboard").glob("*.py")):
+        if path.name == "sample.py":  # sample data, not UI text
+            continue
+        for lineno, value in _literals(path):
+            if _cjk(value.strip("：（）、；， ")):  # punctuation joining two DASH_* texts is fine
+                offenders.append(f"{path.name}:{lineno} {value!r}")
+    assert offenders == []
+
+
+def test_every_dashboard_character_is_in_the_bundled_font():
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    cmap = ttlib.TTFont(REPO / "assets" / "fonts" / "NotoSansSC-Subset.ttf").getBestCmap()
+    source = (REPO / "fieldapp" / "ui" / "strings.py").read_text(encoding="utf-8")
+    block = source[source.index("# Office dashboard"):]
+    for path in (REPO / "fieldapp" / "office" / "dashboard").glob("*.py"):
+        block += "".join(value for _line, value in _literals(path))
+    missing = sorted({ch for ch in block if ord(ch) > 127 and ord(ch) not in cmap})
+    assert missing == []
+
+
+def test_report_dates_in_sample_are_of_the_rules_year(rules):
+    assert SAMPLE_NOW.astimezone(rules.tz).date() == date(rules.year, 6, 1)
+
+
+def test_report_words_cover_the_scoring_codes():
+    from fieldapp.domain import scoring as sc
+    from fieldapp.ui import strings
+
+    assert set(strings.REPORT_REASON_WORDS) == {getattr(sc, n) for n in dir(sc) if n.startswith("R_")}
+    assert set(strings.REPORT_COMPONENT_WORDS) == {"superior", "office", "satisfaction"}
