@@ -26,6 +26,7 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from fieldapp.domain.geo import Position
+from fieldapp.durable import fsync_dir
 
 pillow_heif.register_heif_opener()
 
@@ -448,7 +449,7 @@ def _write_atomic(path: Path, data: bytes) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
@@ -460,14 +461,5 @@ def _make_dirs(directory: Path) -> None:
         directory.mkdir()
     if not directory.is_dir():
         raise NotADirectoryError(f"not a directory: {directory}")
-    _fsync_dir(directory.parent)  # make the new directory entry durable too
+    fsync_dir(directory.parent)  # make the new directory entry durable too
 
-
-def _fsync_dir(directory: Path) -> None:
-    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot fsync a directory
-        return
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -30,6 +30,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import BinaryIO
 
+from fieldapp.durable import fsync_dir
 from fieldapp.photos import photo_path
 from sync.protocol import is_sha256
 
@@ -141,7 +142,7 @@ class BlobStore:
             dirty, self._dirty = self._dirty, set()
         try:
             for directory in sorted(dirty):
-                _fsync_dir(directory)
+                fsync_dir(directory)
         except BaseException:
             with self._lock:
                 self._dirty |= dirty
@@ -185,12 +186,3 @@ class Upload:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.tmp)
 
-
-def _fsync_dir(directory: Path) -> None:
-    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot fsync a directory
-        return
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

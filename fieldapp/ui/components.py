@@ -179,6 +179,26 @@ def chip_row(chips: list[ft.Control]) -> ft.Row:
     return ft.Row(chips, spacing=8, run_spacing=8, wrap=True)
 
 
+class CommunityPicker:
+    """A wrapping row of chips choosing one community; `value` is the chosen code."""
+
+    def __init__(self, communities, value: str):
+        self.communities = communities
+        self.value = value
+        self.row = chip_row([])
+        self.render()
+
+    def choose(self, code: str) -> None:
+        self.value = code
+        self.render()
+
+    def render(self) -> None:
+        self.row.controls = [
+            choice_chip(c.name, c.code == self.value, lambda e, code=c.code: self.choose(code))
+            for c in self.communities
+        ]
+
+
 def wide_button(text: str, icon: ft.IconData | None = None, on_click=None,
                 filled: bool = True) -> ft.Control:
     """A full-width, 52 px high button (one-handed use, gloves)."""

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -29,64 +25,17 @@ from fieldapp.ui.data import ensure_settings
 from fieldapp.ui.screens import sync as sync_screen
 from prefill import PHOTO_GPS, PHOTO_NO_EXIF, open_store
 from sync import storage
-from sync.protocol import MARKER
+from tests.office_process import OfficeProcess, fieldapp
 from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncIssue, SyncResult
 from test_inspector import assert_fits, button, by_id, choose_photo, type_into
-from ui_harness import REPO, free_port, goto_tab, open_app, run_async_in_thread, settled_screenshot
+from ui_harness import free_port, goto_tab, open_app, run_async_in_thread, settled_screenshot
 
 
 # --- the office, as the office runs it ----------------------------------------------------------
 
-def fieldapp(*args: str) -> str:
-    """Run a `fieldapp` command (a separate process, like the office clerk would)."""
-    done = subprocess.run([sys.executable, "-m", "fieldapp.cli", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-class OfficeProcess:
-    def __init__(self, data_dir: Path, log_path: Path):
-        self.data_dir, self.log_path = data_dir, log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "OfficeProcess":
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "fieldapp.cli", "office", "serve", "--port", str(self.port),
-                 "--data-dir", str(self.data_dir), "--log-level", "warning"],
-                cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("office exited:\n" + self.log_path.read_text(errors="replace")[-2000:])
-            try:
-                if httpx.get(self.url + "/api/v1/hello", timeout=1).json().get("protocol") == MARKER:
-                    return self  # answers (401: no token yet) with our marker: it is up
-            except (httpx.TransportError, ValueError):
-                time.sleep(0.05)
-        raise RuntimeError("office did not come up")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-    def enrol_code(self, name: str, communities: str) -> str:
-        out = fieldapp("office", "enrol", name, "--communities", communities, "--data-dir", str(self.data_dir))
-        return re.search(r"([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", out).group(1)
-
-
 @pytest.fixture
 def office(tmp_path):
-    server = OfficeProcess(tmp_path / "office", tmp_path / "office.log").start()
+    server = OfficeProcess(tmp_path / "office", free_port(), tmp_path / "office.log").start()
     yield server
     server.stop()
 

@@ -4,75 +4,19 @@ restarted → the next sync completes, every event and photo on the office exact
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 from sync_kit import FaultTransport, free_port, incoming_files, office_event_ids
 
 from fieldapp.photos import photo_path
 from sync import storage
 from sync.blobs import SPARE
-from sync.protocol import MARKER
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-class ServerProcess:
-    def __init__(self, data_dir: Path, port: int):
-        self.data_dir, self.port = data_dir, port
-        self.proc: subprocess.Popen | None = None
-        self.url = f"http://127.0.0.1:{port}"
-
-    def start(self) -> "ServerProcess":
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fieldapp.cli", "office", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--log-level", "warning"],
-            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(self.url + "/api/v1/hello", timeout=1).json().get("protocol") == MARKER:
-                    return self  # answers (401: no token) with our marker: it is up
-            except (httpx.TransportError, ValueError):
-                time.sleep(0.05)
-        raise RuntimeError("server did not come up")
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-        self.proc.stderr.close()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc and self.proc.stderr and not self.proc.stderr.closed:
-            self.proc.stderr.close()
-
-    # The phone kit enrols through OfficeServer's interface.
-    def store(self):
-        from fieldapp.rules import load_rules
-
-        return storage.open_office(self.data_dir, load_rules(2022))
+from tests.office_process import OfficeProcess
 
 
 @pytest.fixture
 def server_process(tmp_path):
-    server = ServerProcess(tmp_path / "office", free_port()).start()
+    server = OfficeProcess(tmp_path / "office", free_port(), tmp_path / "office.log").start()
     yield server
     server.stop()
 

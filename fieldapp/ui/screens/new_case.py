@@ -22,7 +22,7 @@ from fieldapp.casework import CAME_BACK, NEW_PROBLEM, SEEN_AGAIN
 from fieldapp.domain.geo import Position
 from fieldapp.ui import fmt, queries, strings
 from fieldapp.ui.components import (
-    Message, choice_chip, chip_row, notify, screen_header, scroll_form, section, thumb,
+    CommunityPicker, Message, notify, screen_header, scroll_form, section, thumb,
     update_if_shown, wide_button,
 )
 from fieldapp.ui.context import AppContext
@@ -61,7 +61,6 @@ class NewCaseScreen:
         self.data = data_of(ctx)
         rules = self.data.rules
         self.category: Optional[str] = None
-        self.community = self.data.settings.home_community(rules)
         self.fix: Optional[Position] = None
         self.locating = False
         self.saving = False
@@ -82,7 +81,7 @@ class NewCaseScreen:
         self.location_text = ft.Text(strings.LOCATING, theme_style=ft.TextThemeStyle.BODY_MEDIUM,
                                      expand=True)
         self.place = ft.TextField(label=strings.PLACE_LABEL, max_length=200, dense=False)
-        self.community_row = chip_row([])
+        self.communities = CommunityPicker(rules.communities, self.data.settings.home_community(rules))
         self.mode = ft.RadioGroup(value="open", content=ft.Row([
             ft.Radio(value="open", label=strings.MODE_OPEN),
             ft.Radio(value="covert", label=strings.MODE_COVERT),
@@ -100,7 +99,6 @@ class NewCaseScreen:
         self.note = ft.TextField(label=strings.NOTE_LABEL, multiline=True, min_lines=2,
                                  max_lines=5, max_length=2000)
         self.save_button = wide_button(strings.SAVE_CASE, ft.Icons.SAVE, self.save)
-        self._render_communities()
         self._render_deadline()
 
         days = self.data.rules.source(INSPECTOR_SOURCE).default_rectification_days
@@ -114,7 +112,7 @@ class NewCaseScreen:
                     ft.Row([ft.TextButton(strings.RELOCATE, icon=ft.Icons.GPS_FIXED,
                                           on_click=self.locate)]),
                     self.place),
-            section(strings.SECTION_COMMUNITY, self.community_row),
+            section(strings.SECTION_COMMUNITY, self.communities.row),
             section(strings.SECTION_MODE, self.mode),
             section(strings.SECTION_DEADLINE,
                     ft.Row([ft.Semantics(identifier="deadline-value", container=True,
@@ -185,18 +183,7 @@ class NewCaseScreen:
         if self.message.value == strings.NEED_CATEGORY:
             self.message.clear()
 
-    # --- community / deadline ---------------------------------------------------------------
-
-    def _render_communities(self) -> None:
-        self.community_row.controls = [
-            choice_chip(c.name, c.code == self.community,
-                        lambda e, code=c.code: self._choose_community(code))
-            for c in self.data.rules.communities
-        ]
-
-    def _choose_community(self, code: str) -> None:
-        self.community = code
-        self._render_communities()
+    # --- deadline ------------------------------------------------------------------------------
 
     def _render_deadline(self) -> None:
         days = (self.deadline - self.ctx.today()).days
@@ -300,7 +287,7 @@ class NewCaseScreen:
             self._update()
 
     async def _save(self) -> None:
-        category, community = self.category, self.community
+        category, community = self.category, self.communities.value
         position = self.fix
         near_to = position or self.photos.exif_position
         judged, earlier = NEW_PROBLEM, None

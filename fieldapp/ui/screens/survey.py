@@ -14,7 +14,7 @@ import flet as ft
 
 from fieldapp.ui import fmt, queries, strings
 from fieldapp.ui.components import (
-    Message, choice_chip, chip_row, screen_header, scroll_form, section, update_if_shown,
+    CommunityPicker, Message, screen_header, scroll_form, section, update_if_shown,
     wide_button,
 )
 from fieldapp.ui.context import AppContext
@@ -36,14 +36,13 @@ class SurveyScreen:
         self.ctx = ctx
         self.data = data_of(ctx)
         rules = self.data.rules
-        self.community = self.data.settings.home_community(rules)
         self.answer: Optional[str] = None
         self.saving = False
         self.today_count = 0
         self.message = Message(KEY)
         self.count_text = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
                                   color=Palette.PRIMARY)
-        self.community_row = chip_row([])
+        self.communities = CommunityPicker(rules.communities, self.data.settings.home_community(rules))
         self.answer_buttons: dict[str, ft.Container] = {}
         answers = []
         for i, answer in enumerate(rules.survey_answers):
@@ -63,12 +62,11 @@ class SurveyScreen:
         self.comment = ft.TextField(label=strings.SURVEY_COMMENT, multiline=True, min_lines=2,
                                     max_lines=4, max_length=500)
         self.submit_button = wide_button(strings.SURVEY_SUBMIT, ft.Icons.SEND, self.submit)
-        self._render_communities()
         self.root = ft.Container(ft.Column([
             screen_header(KEY, strings.TITLE_SURVEY, strings.SURVEY_HINT),
             scroll_form([
                 ft.Semantics(identifier="survey-count", container=True, content=self.count_text),
-                section(strings.COMMUNITY, self.community_row),
+                section(strings.COMMUNITY, self.communities.row),
                 section(strings.SURVEY_ANSWER, ft.Row(answers, spacing=8)),
                 self.comment,
                 self.message.control,
@@ -77,16 +75,6 @@ class SurveyScreen:
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             expand=True, data=self)
 
-    def _render_communities(self) -> None:
-        self.community_row.controls = [
-            choice_chip(c.name, c.code == self.community,
-                        lambda e, code=c.code: self._choose_community(code))
-            for c in self.data.rules.communities
-        ]
-
-    def _choose_community(self, code: str) -> None:
-        self.community = code
-        self._render_communities()
 
     def _choose(self, answer: str) -> None:
         self.answer = answer
@@ -121,7 +109,7 @@ class SurveyScreen:
         self.saving = True
         self.submit_button.disabled = True
         update_if_shown(self.root)
-        community, answer, comment = self.community, self.answer, self.comment.value or ""
+        community, answer, comment = self.communities.value, self.answer, self.comment.value or ""
         try:
             await self.data.run(lambda s: self.data.casework(s).answer_survey(
                 community, answer, comment.strip()))
