@@ -40,3 +40,11 @@ def office():
 def store(tmp_path, rules):
     with Store(tmp_path / "field.db", rules) as s:
         yield s
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failed test (logs, screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -31,41 +31,23 @@ fixtures are module-scoped so it is stopped before other test modules run; an
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 import pytest
 
 from ui_harness import (
     ANDROID_UA,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FROZEN_NOW,
     GEOLOCATION,
-    PLAYWRIGHT_IMPORT_ERROR,
     SCREENSHOT_DIR,
     AppServer,
+    launch_chromium,
     open_app,
+    test_failed,
 )
 
 MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
-def browser_unavailable() -> Optional[str]:
-    """Why browser tests cannot run here, or None."""
-    if PLAYWRIGHT_IMPORT_ERROR:
-        return (f"Playwright is not importable ({PLAYWRIGHT_IMPORT_ERROR}); "
-                "install the test extra: pip install -e '.[test]'")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        return (f"Chromium not found at {CHROMIUM}: apt-get install -y chromium "
-                "(Debian's; `playwright install` does not work offline)")
-    return None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,18 +55,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "chromium_browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
-
-
-def _failed(request) -> bool:
-    rep = getattr(request.node, "rep_call", None)
-    return rep is not None and rep.failed
 
 
 # --- app process ------------------------------------------------------------------
@@ -107,7 +77,7 @@ def app_factory(tmp_path, request) -> Iterator[Callable[..., AppServer]]:
     yield start
     for server in servers:
         server.stop()
-        if _failed(request):
+        if test_failed(request):
             print(f"\n--- app log {server.log_path} ---\n{server.log_tail()}")
 
 
@@ -120,23 +90,7 @@ def app_server(app_factory) -> AppServer:
 
 @pytest.fixture(scope="module")
 def chromium_browser():
-    reason = browser_unavailable()
-    if reason:
-        if in_ci():
-            pytest.fail(f"CI=true, so browser tests must run: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=CHROMIUM_ARGS + MEDIA_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        pw.stop()
+    yield from launch_chromium(MEDIA_ARGS)
 
 
 @pytest.fixture
@@ -164,7 +118,7 @@ def phone_factory(chromium_browser, request):
         return context.new_page()
 
     yield new_phone
-    if _failed(request):
+    if test_failed(request):
         name = re.sub(r"[^\w.\-]+", "_", request.node.name)
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         for i, page in enumerate(p for c in contexts for p in c.pages):

@@ -52,14 +52,18 @@ def choose_photo(page: Page, path: Path, key: str = "new", n: int = 1) -> None:
         expect(by_id(page, f"photo-{key}-{n}")).to_be_visible(timeout=15_000)
 
 
-def type_into(page: Page, label: str, text: str, attempts: int = 3) -> None:
-    """Type into the text field labelled `label`. Focus first (a multi-line field
-    ignores a fill() while it is not focused); retry if Flutter rebuilt the field
-    between the focus and the fill (the text then does not arrive)."""
-    box = page.get_by_role("textbox", name=label, exact=True)
+def type_into(page: Page, label: str, text: str, attempts: int = 3, prefix: bool = False) -> None:
+    """Type into the text field labelled `label` (with `prefix`: whose name starts with it —
+    a focused field with a hint is named label + hint). Focus first (a multi-line field
+    ignores input while it is not focused), then real key strokes: fill() can set the DOM
+    value before Flutter's own text state sees it, and a button tapped right after reads
+    the old value. Retry if Flutter rebuilt the field meanwhile (the text then is lost)."""
+    name = re.compile("^" + re.escape(label)) if prefix else label
+    box = page.get_by_role("textbox", name=name, exact=not prefix)
     for attempt in range(attempts):
         box.focus()
-        box.fill(text)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
         try:
             expect(box).to_have_value(text, timeout=2_000)
             return

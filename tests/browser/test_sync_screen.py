@@ -11,7 +11,6 @@ import asyncio
 import json
 import re
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -52,21 +51,6 @@ def register_case_in_the_app(page: Page, photo: Path, place: str, category: str)
     expect(page.get_by_role("heading", name=strings.TITLE_CASES, exact=True)).to_be_visible(timeout=15_000)
 
 
-def fill_field(page: Page, label: str, text: str, attempts: int = 3) -> None:
-    """`type_into` for a field with a hint: once focused, its accessible name is label + hint."""
-    box = page.get_by_role("textbox", name=re.compile("^" + re.escape(label)))
-    for attempt in range(attempts):
-        box.focus()
-        box.fill(text)
-        try:
-            expect(box).to_have_value(text, timeout=2_000)
-            return
-        except AssertionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.3)
-
-
 def own_events(data_dir: Path) -> list[dict]:
     with open_store(data_dir) as store:
         return list(store.db.query("SELECT id, type, actor, payload FROM events ORDER BY seq"))
@@ -97,12 +81,12 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     expect(by_id(page, "message-sync")).to_contain_text(strings.SYNC_MESSAGES["not_enrolled"])
 
     # a wrong code, then the right one
-    fill_field(page, strings.SYNC_ADDRESS, office.url)
-    fill_field(page, strings.SYNC_CODE, "AAAA-BBBB-CCCC")
+    type_into(page, strings.SYNC_ADDRESS, office.url, prefix=True)
+    type_into(page, strings.SYNC_CODE, "AAAA-BBBB-CCCC", prefix=True)
     button(page, strings.SYNC_ENROL).tap()
     expect(by_id(page, "message-sync")).to_contain_text(strings.SYNC_MESSAGES["enrol_code_invalid"],
                                                         timeout=15_000)
-    fill_field(page, strings.SYNC_CODE, code.replace("-", ""))  # typed without dashes: still fine
+    type_into(page, strings.SYNC_CODE, code.replace("-", ""), prefix=True)  # typed without dashes: still fine
     button(page, strings.SYNC_ENROL).tap()
     expect(by_id(page, "sync-enrolled")).to_contain_text("张三", timeout=15_000)
     c1 = next(c.name for c in load_rules().communities if c.code == "C1")
@@ -171,7 +155,7 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     # the office gives a new code: the phone enrols again and syncs (nothing was lost meanwhile)
     register_case_in_the_app(page, PHOTO_NO_EXIF, "while-revoked road 3", "L4")
     goto_tab(page, strings.TAB_SYNC)
-    fill_field(page, strings.SYNC_CODE, office.enrol_code("张三", "C1"))
+    type_into(page, strings.SYNC_CODE, office.enrol_code("张三", "C1"), prefix=True)
     button(page, strings.SYNC_ENROL).tap()
     expect(by_id(page, "message-sync")).to_contain_text(strings.SYNC_ENROLLED_OK.format(inspector="张三"),
                                                         timeout=15_000)
@@ -188,7 +172,7 @@ def test_not_enrolled_screen_fits_360(app_factory, phone_factory):
     app = app_factory()
     page = open_app(phone_factory(360, 740), app.url)
     goto_tab(page, strings.TAB_SYNC)
-    fill_field(page, strings.SYNC_ADDRESS, "no address here")
+    type_into(page, strings.SYNC_ADDRESS, "no address here", prefix=True)
     button(page, strings.SYNC_ENROL).tap()
     expect(by_id(page, "message-sync")).to_contain_text(strings.SYNC_ADDRESS_INVALID)
     settled_screenshot(page, "sync-06-not-enrolled-360")

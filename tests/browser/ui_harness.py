@@ -57,6 +57,52 @@ UI_TIMEOUT_MS = 30_000       # Flutter boot in headless Chromium takes ~1.5-3 s
 
 # --- the app process ---------------------------------------------------------------
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def browser_unavailable() -> Optional[str]:
+    """Why browser tests cannot run here, or None."""
+    if PLAYWRIGHT_IMPORT_ERROR:
+        return (f"Playwright is not importable ({PLAYWRIGHT_IMPORT_ERROR}); "
+                "install the test extra: pip install -e '.[test]'")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return (f"Chromium not found at {CHROMIUM}: apt-get install -y chromium "
+                "(Debian's; `playwright install` does not work offline)")
+    return None
+
+
+def launch_chromium(extra_args: tuple[str, ...] = ()):
+    """Yield headless Debian Chromium; skip without it — but fail when CI=true (a fixture body)."""
+    import pytest
+
+    reason = browser_unavailable()
+    if reason:
+        if in_ci():
+            pytest.fail(f"CI=true, so browser tests must run: {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args))
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        pw.stop()
+
+
+def test_failed(request) -> bool:
+    """Whether the test using this fixture failed (set by tests/conftest.py's report hook)."""
+    rep = getattr(request.node, "rep_call", None)
+    return rep is not None and rep.failed
+
+
+test_failed.__test__ = False  # a helper, not a test
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,39 +12,20 @@ desktop          function  a 1366×900 zh-CN page (https:// aborted); a failing 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 
 import pytest
 
 from dash_harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     FROZEN_NOW,
     PASSWORDS,
-    PLAYWRIGHT_IMPORT_ERROR,
     ROLES,
     SCREENSHOT_DIR,
     OfficeServer,
 )
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
-
-
-def _failed(request) -> bool:
-    rep = getattr(request.node, "rep_call", None)
-    return rep is not None and rep.failed
+from ui_harness import launch_chromium, test_failed
 
 
 @pytest.fixture(scope="session")
@@ -73,32 +54,13 @@ def office_server(sample_dir, tmp_path, request):
     server.start()
     yield server
     server.stop()
-    if _failed(request):
+    if test_failed(request):
         print(f"\n--- office log {server.log_path} ---\n{server.log_tail(60)}")
 
 
 @pytest.fixture(scope="module")
 def chromium_browser():
-    reason = None
-    if PLAYWRIGHT_IMPORT_ERROR:
-        reason = f"Playwright is not importable ({PLAYWRIGHT_IMPORT_ERROR})"
-    elif not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        reason = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
-    if reason:
-        if _in_ci():
-            pytest.fail(f"CI=true, so browser tests must run: {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        pw.stop()
+    yield from launch_chromium()
 
 
 @pytest.fixture
@@ -109,7 +71,7 @@ def desktop(chromium_browser, request):
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
-    if _failed(request):
+    if test_failed(request):
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.\-]+", "_", request.node.name)
         for i, open_page in enumerate(context.pages):  # every tab the test opened
