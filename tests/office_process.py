@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def fieldapp(*args: str) -> str:
     """Run a `fieldapp` command in its own process, like the office clerk would; its output."""
     done = subprocess.run([sys.executable, "-m", "fieldapp.cli", *args], cwd=REPO, capture_output=True,
@@ -30,8 +37,9 @@ def fieldapp(*args: str) -> str:
 class OfficeProcess:
     """The office server on 127.0.0.1:`port` with its own data folder; its output goes to `log_path`."""
 
-    def __init__(self, data_dir: Path, port: int, log_path: Path):
+    def __init__(self, data_dir: Path, port: int, log_path: Path, *extra_args: str):
         self.data_dir, self.port, self.log_path = data_dir, port, log_path
+        self.extra_args = extra_args
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
 
@@ -39,7 +47,7 @@ class OfficeProcess:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "fieldapp.cli", "office", "serve", "--port", str(self.port),
-                 "--data-dir", str(self.data_dir), "--log-level", "warning"],
+                 "--data-dir", str(self.data_dir), "--log-level", "warning", *self.extra_args],
                 cwd=REPO, env=ENV, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         deadline = time.monotonic() + 30

@@ -41,6 +41,8 @@ def register(sub) -> None:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-dashboard", action="store_true", help="serve the sync API only")
+    serve.add_argument("--demo", action="store_true",
+                       help="fill an EMPTY office folder with a sample half-year of 2022 first (one with data is left alone)")
 
     enrol = action("enrol", "make a one-time enrolment code for an inspector's phone", _enrol)
     enrol.add_argument("name", metavar="NAME", help="the inspector's id (the actor on their events)")
@@ -80,10 +82,16 @@ def _serve(args) -> int:
     from fieldapp.office.dashboard.server import serve  # the sync API with the dashboard mounted at /
 
     data_dir = _dir(args)
+    rules = load_rules(args.year)
+    if args.demo:
+        from fieldapp.office.dashboard.sample import fill_sample_office_if_empty
+
+        if fill_sample_office_if_empty(data_dir, rules):
+            print(f"fieldapp office: filled {data_dir} with sample records (2022, as of 1 June)", flush=True)
     where = f"http://{args.host}:{args.port}"
     print(f"fieldapp office: {data_dir} on {where}/api/v1"
           + ("" if args.no_dashboard else f", dashboard {where}/"), flush=True)
-    serve(data_dir, load_rules(args.year), host=args.host, port=args.port, log_level=args.log_level,
+    serve(data_dir, rules, host=args.host, port=args.port, log_level=args.log_level,
           dashboard=not args.no_dashboard)
     return 0
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Optional
+
+from tests.office_process import free_port  # noqa: F401  (the browser suites import it from here)
 
 try:
     from playwright.sync_api import expect
@@ -101,12 +102,6 @@ def test_failed(request) -> bool:
 
 
 test_failed.__test__ = False  # a helper, not a test
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class AppServer:

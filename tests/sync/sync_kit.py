@@ -31,6 +31,7 @@ from sync.channel import RetryPolicy
 from sync.client import SyncClient, enrol
 from sync.protocol import Limits
 from sync.server import create_app
+from tests.office_process import free_port  # noqa: F401  (the sync suites import it from here)
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 T0 = datetime(2022, 6, 1, 2, 0, tzinfo=timezone.utc)
@@ -84,12 +85,6 @@ class OfficeServer:
 
     def store(self) -> Store:
         return storage.open_office(self.data_dir, self.rules)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- faults on the wire -----------------------------------------------------------------------

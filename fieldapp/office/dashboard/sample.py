@@ -1,4 +1,4 @@
-"""A sample office for the dashboard's tests, screenshots and benchmark (not used in production).
+"""A sample office for `fieldapp office serve --demo`, the dashboard's tests, screenshots and benchmark.
 
 `fill_sample_office(data_dir, rules, now)` writes into an office data folder a
 half-year of the 2022 campaign as of `now` (default 1 June 2022):
@@ -150,6 +150,16 @@ def fill_sample_office(data_dir: str | Path, rules: Rules, now: datetime = SAMPL
     with open_office(data_dir, rules) as office:
         office.append(phone_events + events, assign_server_seq=True)
     return Sample(new.case_id, earlier.case_id, a.case_id, b.case_id)
+
+
+def fill_sample_office_if_empty(data_dir: str | Path, rules: Rules) -> Sample | None:
+    """`serve --demo`: fill an office folder that holds no events yet; never touch one with data."""
+    from sync.storage import max_seq, open_office
+
+    with open_office(data_dir, rules) as office:
+        if max_seq(office) or office.db.execute("SELECT 1 FROM events LIMIT 1").fetchone():
+            return None
+    return fill_sample_office(data_dir, rules)
 
 
 def _state(rules, events):
