@@ -16,7 +16,8 @@ from fieldapp.commands.office_records import add_office_record_commands
 from fieldapp.domain import commands as cmd
 from fieldapp.domain.scoring import evaluation_instant, score_year
 from fieldapp.office.imports import import_file, write_templates
-from fieldapp.office.records import RecordBuilder, RecordError, case_id_for, event_id_for
+from fieldapp.office.records import RECORD_KINDS, RecordBuilder, RecordError, case_id_for, event_id_for
+from fieldapp.ui import strings as S
 from tests.factories import BASE_POSITION
 
 NOW = datetime(2023, 1, 10, 2, 0, tzinfo=timezone.utc)
@@ -30,6 +31,11 @@ def jsonl(tmp_path: Path, records, name="records.jsonl") -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def line(n: int) -> str:
+    """Where a problem of a JSON Lines file is: 第n行."""
+    return S.IMPORT_LINE.format(n=n)
 
 
 def do_import(store, path, **kw):
@@ -118,40 +124,62 @@ def test_a_file_with_bad_lines_imports_nothing_and_tells_each_line(store, tmp_pa
     report = do_import(store, path)
     assert not report.ok and not report.imported and store.event_count() == 0
     by_line = {p.where: p.message for p in report.problems}
-    assert list(by_line) == ["第2行", "第4行", "第5行", "第6行", "第7行", "第8行", "第9行", "第10行"]
-    assert "未知社区 'C9'" in by_line["第2行"] and "2022-13" in by_line["第2行"] and "101" in by_line["第2行"]
-    assert "不是有效的 JSON" in by_line["第4行"]
-    assert by_line["第5行"].startswith("scroe:")
-    assert by_line["第6行"].startswith("code:")
-    assert "找不到案件 'NO-SUCH-CASE'" in by_line["第7行"]
-    assert "counts: 未知答案 '很好'" in by_line["第8行"] and "counts.满意" in by_line["第8行"]
-    assert "未知记录类型 'meeting'" in by_line["第9行"]
-    assert "第2行: community" in report.summary() and "未导入任何记录" in report.summary()
+    assert list(by_line) == [line(n) for n in (2, 4, 5, 6, 7, 8, 9, 10)]
+    assert by_line[line(2)].split(";") == [
+        S.RECORD_UNKNOWN_COMMUNITY.format(key="community", value="C9", known="C1(第一社区)、C2(第二社区)、C3(第三社区)、C4(第四社区)"),
+        S.RECORD_NOT_MONTH.format(key="month", value="2022-13"),
+        S.RECORD_OUT_OF_RANGE.format(key="score", value=101, low=0, high=100),
+    ]  # fmt: skip
+    with pytest.raises(json.JSONDecodeError) as bad_json:
+        json.loads("{not json")
+    assert by_line[line(4)] == S.IMPORT_NOT_JSON.format(column=bad_json.value.colno, detail=bad_json.value.msg)
+    assert by_line[line(5)].startswith("scroe:")
+    assert by_line[line(6)].startswith("code:")
+    assert by_line[line(7)] == S.RECORD_CASE_UNKNOWN.format(key="case", value="NO-SUCH-CASE")
+    assert by_line[line(8)].split(";") == [
+        S.RECORD_UNKNOWN_ANSWER.format(value="很好", answers="满意、基本满意、不满意"),
+        S.RECORD_NOT_COUNT.format(key="counts.满意", value=-1),
+    ]
+    assert by_line[line(9)] == S.RECORD_UNKNOWN_KIND.format(value="meeting", kinds=", ".join(RECORD_KINDS))
+    assert by_line[line(10)] == S.RECORD_NOT_OBJECT.format(type="list")
+    summary = report.summary().splitlines()
+    assert summary[0] == S.IMPORT_SUMMARY_FAILED.format(file=path, n=8) and summary[1].startswith(f"  {line(2)}: community")
 
 
 @pytest.mark.parametrize(
     ("record", "message"),
     [
         ({**CASE_A, "source": "F"}, "source:"),
-        ({**CASE_A, "deadline": "2022-06-01"}, "deadline: 2022-06-01 早于发现日期 2022-06-03"),
-        ({**CASE_A, "verified": "yes"}, "verified: 应为 true 或 false"),
-        ({**CASE_A, "rechecks": [{"at": "2022-06-01", "outcome": "rectified"}]}, "rechecks[0].at: 复查时间 2022-06-01 早于发现日期"),
-        ({**CASE_A, "rechecks": [{"at": "2022-06-05", "outcome": "ok"}]}, "rechecks[0].outcome:"),
-        ({**CASE_A, "rechecks": [{"at": "2024-06-05", "outcome": "rectified"}]}, "在将来"),
-        ({**CASE_A, "source": "C", "exempted": "拆迁"}, "exempted: C 类案件不能免于加扣"),
-        ({**CASE_A, "community": "第九社区"}, "community: 未知社区"),
-        ({**CASE_A, "category": "乱飞"}, "category: 未知问题类别"),
-        ({**CASE_A, "description": " "}, "description: 不能为空"),
+        ({**CASE_A, "deadline": "2022-06-01"}, S.RECORD_DEADLINE_BEFORE_FOUND.format(deadline="2022-06-01", found="2022-06-03")),
+        ({**CASE_A, "verified": "yes"}, S.RECORD_NOT_FLAG.format(key="verified", value="yes")),
+        ({**CASE_A, "rechecks": [{"at": "2022-06-01", "outcome": "rectified"}]},
+         "rechecks[0]." + S.RECORD_RECHECK_BEFORE_FOUND.format(day="2022-06-01", found="2022-06-03")),
+        ({**CASE_A, "rechecks": [{"at": "2022-06-05", "outcome": "ok"}]},
+         "rechecks[0]." + S.RECORD_NOT_OUTCOME.format(outcomes="rectified / falls_short", words="整改到位 / 未整改到位", value="ok")),
+        ({**CASE_A, "rechecks": [{"at": "2024-06-05", "outcome": "rectified"}]},
+         "rechecks[0]." + S.RECORD_RECHECK_IN_FUTURE.format(day="2024-06-05")),
+        ({**CASE_A, "source": "C", "exempted": "拆迁"}, S.RECORD_NOT_EXEMPTIBLE.format(source="C", exemptible="A/B")),
+        ({**CASE_A, "community": "第九社区"}, S.RECORD_UNKNOWN_COMMUNITY.format(key="community", value="第九社区", known="C1(第一社区)")),
+        ({**CASE_A, "category": "乱飞"}, S.RECORD_UNKNOWN_CATEGORY.format(value="乱飞")),
+        ({**CASE_A, "description": " "}, S.RECORD_REQUIRED.format(key="description")),
         ({**CASE_A, "found": "去年"}, "found:"),
-        ({k: v for k, v in CASE_A.items() if k != "case"}, "case: 需要案件编号"),
+        ({k: v for k, v in CASE_A.items() if k != "case"}, S.RECORD_NO_CASE.format(key="case", id_key="case_id")),
         ({**CASE_A, "position": {"lat": 91, "lon": 0}}, "position:"),
     ],
 )
 def test_external_case_checks(store, tmp_path, record, message):
     report = do_import(store, jsonl(tmp_path, [record]))
-    assert [p.where for p in report.problems] == ["第1行"]
+    assert [p.where for p in report.problems] == [line(1)]
     assert message in report.problems[0].message
     assert store.event_count() == 0
+
+
+def test_a_deadline_change_before_the_case_was_found_is_refused(rules):
+    builder = RecordBuilder(rules, NOW)
+    builder.declare_cases([CASE_A])
+    with pytest.raises(RecordError) as exc:
+        builder.build({"record": "deadline_changed", "case": "2022-A-001", "deadline": "2022-06-01", "reason": "r"})
+    assert str(exc.value) == S.RECORD_DEADLINE_BEFORE_FOUND.format(deadline="2022-06-01", found="2022-06-03")
 
 
 def test_follow_ups_may_come_before_their_case_and_may_name_app_cases(store, rules, inspector, now, tmp_path):
@@ -173,20 +201,20 @@ def test_a_case_imported_again_with_other_details_is_refused(store, tmp_path):
     changed = {**CASE_A, "deadline": "2022-06-20"}
     report = do_import(store, jsonl(tmp_path, [changed, {"record": "bonus", "community": "C1", "code": "P3",
                                                          "date": "2022-05-01", "description": "区表扬"}]))  # fmt: skip
-    assert [p.where for p in report.problems] == ["第1行"] and "已导入过,内容不同" in report.problems[0].message
+    assert [(p.where, p.message) for p in report.problems] == [(line(1), S.IMPORT_CASE_CHANGED)]
     assert not any(e.type == "bonus.awarded" for e in store.events())
     assert store.case(case_id_for("2022-A-001")).deadline == date(2022, 6, 10)
 
 
 def test_one_case_reference_twice_in_a_file_is_an_error(store, tmp_path):
     report = do_import(store, jsonl(tmp_path, [CASE_A, {**CASE_A, "description": "另一件"}]))
-    assert [(p.where, "重复" in p.message) for p in report.problems] == [("第2行", True)]
+    assert [(p.where, p.message) for p in report.problems] == [(line(2), S.IMPORT_DUPLICATE_CASE.format(where=line(1)))]
 
 
 def test_identical_additive_records_are_an_error_identical_facts_are_harmless(store, tmp_path):
     tally = {"record": "survey_tally", "community": "C1", "date": "2022-11-20", "counts": {"满意": 10}}
     report = do_import(store, jsonl(tmp_path, [tally, tally]))
-    assert [p.where for p in report.problems] == ["第2行"] and "第1行" in report.problems[0].message
+    assert [(p.where, p.message) for p in report.problems] == [(line(2), S.IMPORT_DUPLICATE_RECORD.format(where=line(1)))]
     report = do_import(store, jsonl(tmp_path, [tally, {**tally, "note": "第二批"}]))
     assert report.ok and report.new == 2
     verify = {"record": "case_verified", "case": "2022-A-001"}
@@ -225,17 +253,17 @@ def test_event_ids_are_stable_and_a_registration_is_identified_by_its_case(rules
 def test_dry_run_checks_but_imports_nothing(store, tmp_path):
     report = do_import(store, jsonl(tmp_path, ALL_KINDS), dry_run=True)
     assert report.ok and not report.imported and store.event_count() == 0
-    assert "检查通过" in report.summary()
+    assert S.IMPORT_CHECKED in report.summary()
 
 
 def test_unsupported_files_are_refused(store, tmp_path):
     path = tmp_path / "scores.csv"
     path.write_text("社区,1月\n", encoding="utf-8")
     report = do_import(store, path)
-    assert not report.ok and "不支持的文件类型 .csv" in report.problems[0].message
+    assert not report.ok and report.problems[0].message == S.IMPORT_BAD_TYPE.format(suffix=".csv")
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"not a zip")
-    assert "无法作为 .xlsx 打开" in do_import(store, bad).problems[0].message
+    assert do_import(store, bad).problems[0].message.startswith(S.IMPORT_NOT_XLSX.format(detail=""))
 
 
 # --- spreadsheets -----------------------------------------------------------------------------
@@ -286,7 +314,7 @@ def test_superior_template_without_a_year_or_community_is_refused(store, rules, 
     _fill_superior(superior, {"B1": None, "B3": 90})
     assert [p.where for p in do_import(store, superior).problems] == ["B1"]
     _fill_superior(superior, {"B1": 2022, "A3": None})
-    assert [(p.where, p.message) for p in do_import(store, superior).problems] == [("A3", "缺少社区")]
+    assert [(p.where, p.message) for p in do_import(store, superior).problems] == [("A3", S.IMPORT_NO_COMMUNITY)]
 
 
 def test_tally_template_imports_and_tells_the_cell_of_a_missing_date(store, rules, tmp_path):
@@ -298,7 +326,7 @@ def test_tally_template_imports_and_tells_the_cell_of_a_missing_date(store, rule
     ws.append(["C1", "2022-12-01", 5, "2", None, "第二批"])
     wb.save(tally)
     report = do_import(store, tally)
-    assert [(p.where, p.message) for p in report.problems] == [("B3", "缺少调查日期")]
+    assert [(p.where, p.message) for p in report.problems] == [("B3", S.IMPORT_NO_SURVEY_DATE)]
     ws["B3"] = "2022/11/21"
     wb.save(tally)
     report = do_import(store, tally)
@@ -316,7 +344,7 @@ def test_a_spreadsheet_without_a_template_sheet_is_refused(store, tmp_path):
     wb.active["A1"] = "随便什么"
     path = tmp_path / "other.xlsx"
     wb.save(path)
-    assert "没有找到" in do_import(store, path).problems[0].message
+    assert do_import(store, path).problems[0].message == S.IMPORT_NO_HEADER.format(first=S.COMMUNITY)
 
 
 # --- the command line (wired here as the lead will wire it under `office`) -------------------------
@@ -334,15 +362,17 @@ def _cli(argv, **kw) -> tuple[int, str]:
 def test_cli_template_import_and_score(tmp_path):
     data = ["--data-dir", str(tmp_path / "office")]
     code, out = _cli(["template", str(tmp_path / "tpl")])
-    assert code == 0 and "上级考核-2022.xlsx" in out
-    code, out = _cli(["import", str(jsonl(tmp_path, ALL_KINDS)), "--user", "wang", *data], now=NOW)
-    assert code == 0 and "新增事件 19 个" in out
+    assert code == 0 and S.IMPORT_TEMPLATE_SUPERIOR.format(year=2022) in out
+    path = jsonl(tmp_path, ALL_KINDS)
+    code, out = _cli(["import", str(path), "--user", "wang", *data], now=NOW)
+    done = S.IMPORT_SUMMARY.format(file=path, done=S.IMPORT_DONE, records=len(ALL_KINDS), new=19, already=0)
+    assert code == 0 and out == done + "\n"
     code, out = _cli(["import", str(jsonl(tmp_path, ["{oops"], "bad.jsonl")), *data], now=NOW)
-    assert code == 1 and "第1行" in out
+    assert code == 1 and f"  {line(1)}: " in out
     code, out = _cli(["import", str(tmp_path / "missing.jsonl"), *data])
-    assert code == 2
+    assert code == 2 and out == S.CLI_NO_FILE.format(file=tmp_path / "missing.jsonl") + "\n"
     code, out = _cli(["score", "--year", "1999", *data])
-    assert code == 2 and "没有 1999 年度的考核规则" in out
+    assert code == 2 and out.startswith(S.CLI_NO_RULES.format(year=1999, detail=""))
     code, out = _cli(["score", "--as-of", "2022-12-31", "--json", *data], now=NOW)
     result = json.loads(out)
     assert code == 0 and result["ranking"][0]["community"] == "C1" and result["evaluation_day"] == "2022-12-31"
@@ -367,3 +397,10 @@ def test_the_documented_example_imports(store, tmp_path):
     path.write_text(block, encoding="utf-8")
     report = do_import(store, path)
     assert report.ok and report.records == len(block.strip().splitlines()), report.summary()
+
+
+@pytest.mark.parametrize("typed", ["李某、张某", "李某，张某", "李某；张某", "李某, 张某", "李某 张某"])
+def test_roster_names_typed_with_chinese_or_ascii_separators_are_split(rules, typed):
+    [roster] = RecordBuilder(rules, NOW).build(
+        {"record": "fund_roster", "year": 2022, "roster": {"section_member": typed}})
+    assert roster.roster["section_member"] == ["李某", "张某"]

@@ -12,6 +12,7 @@ from fieldapp.domain import scoring
 from fieldapp.domain.scoring import end_of_day, score_year
 from fieldapp.office import report
 from fieldapp.office.report import format_table, note_text, to_json, write_xlsx
+from fieldapp.ui import strings as S
 from tests.scoring_helpers import SH, Log, local, worked_example
 
 YEAR_END = datetime(2023, 1, 1, tzinfo=SH)
@@ -73,14 +74,15 @@ def test_xlsx_community_sheet_lists_every_line_item(rules, tmp_path):
     ]
     assert sum(_number(r[1]) for r in items) == Decimal("-4.1")
     late = items[2]
-    assert late[3] == "期限 2022-06-10,2022-06-12 才整改到位" and late[8] == ids["B"]
-    assert items[4][3].startswith("同一问题再次出现,前案 " + ids["earlier"][:8])
+    assert late[3] == S.REPORT_RECTIFIED_LATE.format(deadline="2022-06-10", day="2022-06-12") and late[8] == ids["B"]
+    assert items[4][3] == S.REPORT_RECURRENCE_OF.format(earlier=ids["earlier"][:8])
     summary = {r[0]: r[1] for r in rows[2:10]}
     assert _number(summary["最终得分"]) == Decimal("84.9") and _number(summary["综合得分"]) == 89
     notes = [r[0] for r in rows if isinstance(r[0], str) and "整改期限 2023-01-05 未到" in r[0]]
     assert len(notes) == 1
     c2_rows = [r[0] for r in wb["第二社区"].iter_rows(values_only=True) if r[0]]
-    assert any("B 类案件尚未核实,不计分" in text for text in c2_rows)
+    unverified = S.REPORT_CASE_REF.format(id=ids["unverified"][:8])
+    assert S.REPORT_NOTE_TEXTS["unverified"].format(case=unverified, detail="B") in c2_rows
 
 
 def test_xlsx_fund_and_readings(rules, tmp_path):
@@ -131,19 +133,21 @@ def test_text_table(rules):
     result, _ = example(rules)
     text = format_table(result, rules)
     lines = text.splitlines()
-    head = next(i for i, line in enumerate(lines) if line.startswith("名次"))
+    head = next(i for i, line in enumerate(lines) if line.startswith(S.REPORT_TABLE_HEAD[0]))
     table = lines[head : head + 6]
     assert [report._width(line) for line in table] == [report._width(table[0])] * 6  # columns line up
     assert "84.90" in table[2] and "第一社区" in table[2] and "-6.1" in table[2] and "+2" in table[2]
     assert table[3].lstrip().startswith("2=") and table[4].lstrip().startswith("2=")
-    assert "评分日 2022-12-31" in text
-    assert "得分相同、名次并列:第 2 名 第二社区、第三社区" in text
-    assert "期限未到、暂不加扣的案件 1 件" in text and "尚未核实、不计分的案件 1 件" in text
-    assert "奖惩基金:责任金 1100 元 + 办事处匹配 1100 元 = 2200 元" in text
+    assert S.REPORT_SUBTITLE.format(year=2022, day="2022-12-31") in lines
+    assert "· " + S.REPORT_NOTE_TEXTS["tie"].format(rank=2, names="第二社区、第三社区") in lines
+    for kind in ("pending", "unverified"):
+        assert "  · " + S.REPORT_CASES_OF_KIND.format(kind=S.REPORT_NOTE_KINDS[kind], n=1) in lines
+    assert S.REPORT_TABLE_FUND.format(deposits=1100, match=1100, total=2200) in lines
 
 
 def test_every_note_code_has_words(rules):
     codes = [v for k, v in vars(scoring).items() if k.startswith("N_")]
+    assert set(S.REPORT_NOTE_TEXTS) == set(codes) and set(S.REPORT_NOTE_KINDS) <= set(codes)
     details = {"no_data": "office", "months_missing": "2022-03", "month_reentered": "2022-03×2", "tie": "2: C2,C3",
                "unknown_community": "C9×2", "recurrence_links": "a,b"}  # fmt: skip
     for code in codes:
@@ -155,7 +159,7 @@ def test_a_live_view_and_sheet_titles(rules, tmp_path):
     log = Log()
     log.case(source="D", found=local(2022, 6, 1), deadline=date(2022, 6, 10))
     result = score_year(rules, log.events, end_of_day(date(2022, 6, 5), rules))
-    assert "评分日 2022-06-05" in format_table(result, rules)
+    assert S.REPORT_SUBTITLE.format(year=2022, day="2022-06-05") in format_table(result, rules)
     assert report._sheet_title("第一/社区:[x]", {"第一_社区__x_"}) == "第一_社区__x_2"
     assert report.fmt(Decimal("-0.10"), places=False) == "-0.1" and report.fmt(Decimal("2800.0"), places=False) == "2800"
     assert report.fmt(Decimal("84.905")) == "84.91" and report.signed(Decimal(0)) == "0"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fieldapp.domain.rules import RulesError
 from fieldapp.rules import DEFAULT_YEAR, load_rules
+from fieldapp.ui import strings as S
 
 ENV_OFFICE_DIR = "FIELDAPP_OFFICE_DIR"
 ENV_OFFICE_USER = "FIELDAPP_OFFICE_USER"
@@ -95,7 +96,7 @@ def _rules(year: int, out):
     try:
         return load_rules(year)
     except RulesError as exc:
-        print(f"没有 {year} 年度的考核规则:{exc}", file=out)
+        print(S.CLI_NO_RULES.format(year=year, detail=exc), file=out)
         return None
 
 
@@ -112,7 +113,7 @@ def run_import(args, *, now: datetime | None = None, out=None) -> int:
     if rules is None:
         return 2
     if not args.file.is_file():
-        print(f"{args.file}: 文件不存在", file=out)
+        print(S.CLI_NO_FILE.format(file=args.file), file=out)
         return 2
     with open_office_store(args.data_dir or default_office_dir(), rules) as store:
         report = import_file(store, args.file, actor=_user(args), now=now, dry_run=args.dry_run)
@@ -149,5 +150,5 @@ def run_score(args, *, now: datetime | None = None, out=None) -> int:
         print(format_table(result, rules), file=out)
     if args.xlsx:
         path = write_xlsx(result, rules, args.xlsx)
-        print(f"报表已写入 {path}", file=sys.stderr if args.json else out)
+        print(S.CLI_REPORT_WRITTEN.format(path=path), file=sys.stderr if args.json else out)
     return 0

@@ -26,13 +26,18 @@ from typing import Any, Iterable
 from fieldapp.domain.events import BonusAwarded, CaseRegistered, Event, OfficeAssessed, SurveyTallied
 from fieldapp.domain.rules import Rules
 from fieldapp.office.records import KnownCase, RecordBuilder, RecordError, to_events
+from fieldapp.ui import strings as S
 
 OFFICE_DEVICE = "office"
 ADDITIVE = (SurveyTallied, OfficeAssessed, BonusAwarded)  # each event adds to a score
-MONTH_HEADERS = tuple(f"{m}月" for m in range(1, 13))
-SUPERIOR_SHEET = "上级考核"
-TALLY_SHEET = "满意度"
-H_COMMUNITY, H_YEAR, H_DATE, H_NOTE = "社区", "年度", "日期", "备注"
+# The templates' sheet names and headers (zh-CN, fieldapp/ui/strings.py): written by
+# write_templates, and read back as the header words of an imported workbook.
+MONTH_HEADERS = tuple(S.DASH_MONTH.format(m=m) for m in range(1, 13))
+SUPERIOR_SHEET = S.DASH_COL_SUPERIOR
+TALLY_SHEET = S.IMPORT_SHEET_TALLY
+H_COMMUNITY, H_YEAR, H_DATE, H_NOTE = S.COMMUNITY, S.IMPORT_HEAD_YEAR, S.DASH_COL_DATE, S.NOTE
+# where a JSON line is: "第3行" (a spreadsheet cell is named like C4)
+LINE_RE = re.compile(re.escape(S.IMPORT_LINE).replace(re.escape("{n}"), r"(\d+)"))
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,11 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.problems:
-            lines = [f"{self.file}: {len(self.problems)} 处错误,未导入任何记录:"]
+            lines = [S.IMPORT_SUMMARY_FAILED.format(file=self.file, n=len(self.problems))]
             lines += [f"  {p}" for p in self.problems]
             return "\n".join(lines)
-        verb = "已导入" if self.imported else "检查通过(未导入)"
-        return f"{self.file}: {verb} {self.records} 条记录,新增事件 {self.new} 个,已存在 {self.already} 个"
+        done = S.IMPORT_DONE if self.imported else S.IMPORT_CHECKED
+        return S.IMPORT_SUMMARY.format(file=self.file, done=done, records=self.records, new=self.new, already=self.already)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -83,14 +88,15 @@ def read_jsonl(path: Path) -> tuple[list[Row], list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [Problem("文件", f"不是 UTF-8 编码的文本:{exc}")]
+        return [], [Problem(S.IMPORT_FILE, S.IMPORT_NOT_UTF8.format(detail=exc))]
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        where = S.IMPORT_LINE.format(n=number)
         try:
-            rows.append(Row(f"第{number}行", json.loads(line)))
+            rows.append(Row(where, json.loads(line)))
         except json.JSONDecodeError as exc:
-            problems.append(Problem(f"第{number}行", f"不是有效的 JSON(第 {exc.colno} 个字符处:{exc.msg})"))
+            problems.append(Problem(where, S.IMPORT_NOT_JSON.format(column=exc.colno, detail=exc.msg)))
     return rows, problems
 
 
@@ -99,7 +105,7 @@ def _blank(value: Any) -> bool:
 
 
 def _find_header(ws) -> tuple[int, list[str]] | None:
-    """The row whose first cell is 社区, and its header texts."""
+    """The row whose first cell is H_COMMUNITY (社区), and its header texts."""
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 10)):
         if row and isinstance(row[0].value, str) and row[0].value.strip() == H_COMMUNITY:
             return row[0].row, [str(c.value).strip() if c.value is not None else "" for c in row]
@@ -121,7 +127,7 @@ def read_xlsx(path: Path, rules: Rules) -> tuple[list[Row], list[Problem]]:
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        return [], [Problem("文件", f"无法作为 .xlsx 打开:{exc}")]
+        return [], [Problem(S.IMPORT_FILE, S.IMPORT_NOT_XLSX.format(detail=exc))]
     rows: list[Row] = []
     problems: list[Problem] = []
     recognised = 0
@@ -130,16 +136,16 @@ def read_xlsx(path: Path, rules: Rules) -> tuple[list[Row], list[Problem]]:
         if header is None:
             continue  # an instructions sheet, or anything else: not data
         header_row, names = header
-        if "1月" in names:
+        if MONTH_HEADERS[0] in names:
             recognised += 1
             _read_superior(ws, header_row, names, rules, rows, problems)
         elif any(a in names for a in rules.survey_answers):
             recognised += 1
             _read_tally(ws, header_row, names, rules, rows, problems)
         else:
-            problems.append(Problem(f"{ws.title}!A{header_row}", "不认识的表头:应为上级考核(1月…12月)或满意度(满意、基本满意、不满意)"))
+            problems.append(Problem(f"{ws.title}!A{header_row}", S.IMPORT_UNKNOWN_HEADER))
     if not recognised and not problems:
-        problems.append(Problem("文件", f"没有找到以“{H_COMMUNITY}”开头的表头行;请用 `fieldapp office template` 生成的模板"))
+        problems.append(Problem(S.IMPORT_FILE, S.IMPORT_NO_HEADER.format(first=H_COMMUNITY)))
     return rows, problems
 
 
@@ -147,7 +153,7 @@ def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
     year_cell = _year_cell(ws, header_row)
     if year_cell is None or _blank(year_cell.value):
         where = year_cell.coordinate if year_cell is not None else "A1"
-        problems.append(Problem(where, f"缺少年度(在“{H_YEAR}”右边的格子填写,如 {rules.year})"))
+        problems.append(Problem(where, S.IMPORT_NO_YEAR.format(label=H_YEAR, year=rules.year)))
         return
     year = year_cell.value
     if isinstance(year, float) and year.is_integer():
@@ -155,7 +161,7 @@ def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        problems.append(Problem(year_cell.coordinate, f"年度应为四位数年份,却是 {year_cell.value!r}"))
+        problems.append(Problem(year_cell.coordinate, S.IMPORT_BAD_YEAR.format(value=year_cell.value)))
         return
     columns = {names.index(h): m for m, h in enumerate(MONTH_HEADERS, start=1) if h in names}
     for row in ws.iter_rows(min_row=header_row + 1):
@@ -165,7 +171,7 @@ def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
         if (community is None or _blank(community.value)) and not scores:
             continue
         if community is None or _blank(community.value):
-            problems.append(Problem(f"A{row[0].row}", "缺少社区"))
+            problems.append(Problem(f"A{row[0].row}", S.IMPORT_NO_COMMUNITY))
             continue
         for cell, month in scores:
             rows.append(Row(cell.coordinate, {
@@ -179,7 +185,7 @@ def _read_tally(ws, header_row, names, rules, rows, problems) -> None:
     date_col = names.index(H_DATE) if H_DATE in names else None
     note_col = names.index(H_NOTE) if H_NOTE in names else None
     if date_col is None:
-        problems.append(Problem(f"{ws.title}!A{header_row}", f"表头缺少“{H_DATE}”列"))
+        problems.append(Problem(f"{ws.title}!A{header_row}", S.IMPORT_NO_DATE_COLUMN.format(label=H_DATE)))
         return
     for row in ws.iter_rows(min_row=header_row + 1):
         cells = {c.column - 1: c for c in row}
@@ -192,15 +198,15 @@ def _read_tally(ws, header_row, names, rules, rows, problems) -> None:
             continue  # a community row left empty
         r = row[0].row
         if _blank(value(0)):
-            problems.append(Problem(f"A{r}", "缺少社区"))
+            problems.append(Problem(f"A{r}", S.IMPORT_NO_COMMUNITY))
             continue
         if _blank(value(date_col)):
-            problems.append(Problem(f"{_col(date_col)}{r}", "缺少调查日期"))
+            problems.append(Problem(f"{_col(date_col)}{r}", S.IMPORT_NO_SURVEY_DATE))
             continue
         record = {"record": "survey_tally", "community": value(0), "date": value(date_col), "counts": counts}
         if not _blank(value(note_col)):
             record["note"] = str(value(note_col))
-        rows.append(Row(f"第{r}行", record))
+        rows.append(Row(S.IMPORT_LINE.format(n=r), record))
 
 
 def _col(index: int) -> str:
@@ -215,7 +221,7 @@ def read_records(path: Path, rules: Rules) -> tuple[list[Row], list[Problem]]:
         return read_jsonl(path)
     if suffix == ".xlsx":
         return read_xlsx(path, rules)
-    return [], [Problem("文件", f"不支持的文件类型 {suffix or '(无扩展名)'}:应为 .jsonl 或 .xlsx")]
+    return [], [Problem(S.IMPORT_FILE, S.IMPORT_BAD_TYPE.format(suffix=suffix or S.IMPORT_NO_SUFFIX))]
 
 
 # --- checking and importing ----------------------------------------------------------------------
@@ -239,7 +245,7 @@ def build_events(
         for payload in built:
             if isinstance(payload, CaseRegistered):
                 if payload.case_id in seen_cases:
-                    problems.append(Problem(row.where, f"case: 案件编号与{seen_cases[payload.case_id]}重复"))
+                    problems.append(Problem(row.where, S.IMPORT_DUPLICATE_CASE.format(where=seen_cases[payload.case_id])))
                     break
                 seen_cases[payload.case_id] = row.where
         else:
@@ -251,7 +257,7 @@ def build_events(
             # The same fact twice: harmless for a verification or a monthly score, but two equal
             # tallies, assessments or bonuses would be one event: say so rather than drop one.
             if isinstance(event.data, ADDITIVE):
-                problems.append(Problem(where, f"与{where_from[event.id]}的记录完全相同;如确是两次,请在备注/说明中区分"))
+                problems.append(Problem(where, S.IMPORT_DUPLICATE_RECORD.format(where=where_from[event.id])))
             continue
         where_from[event.id] = where
         events.append(event)
@@ -287,8 +293,7 @@ def import_file(
         if isinstance(event.data, CaseRegistered):
             stored = next((e for e in store.case_events(event.case_id) if e.id == event.id), None)
             if stored is not None and stored.data != event.data:
-                problems.append(Problem(origins[event.id], "case: 这个案件已导入过,内容不同;已导入的记录不会被改写,"
-                                        "请用 deadline_changed、case_voided 等记录更正"))  # fmt: skip
+                problems.append(Problem(origins[event.id], S.IMPORT_CASE_CHANGED))
                 continue
         report.already += 1
     report.problems = sorted(problems, key=_problem_order)
@@ -299,7 +304,7 @@ def import_file(
         results = store.append(new, assign_server_seq=True)
         conflicts = [r for r in results if r.status == "conflict"]
         if conflicts:  # only if another writer stored the same ids meanwhile: report, nothing lost
-            report.problems = [Problem(origins[r.event_id], "与同时写入的记录冲突") for r in conflicts]
+            report.problems = [Problem(origins[r.event_id], S.IMPORT_CONFLICT) for r in conflicts]
         report.new = sum(1 for r in results if r.status == "accepted")
         report.already += sum(1 for r in results if r.status == "duplicate")
     report.imported = True
@@ -307,9 +312,9 @@ def import_file(
 
 
 def _problem_order(problem: Problem):
-    """第N行 by N, cells by row then column, anything else first."""
+    """Lines (第N行) by N, cells by row then column, anything else first."""
 
-    m = re.match(r"第(\d+)行", problem.where)
+    m = LINE_RE.match(problem.where)
     if m:
         return (1, int(m.group(1)), "")
     m = re.match(r"(?:.*!)?([A-Z]+)(\d+)$", problem.where)
@@ -322,7 +327,7 @@ def _problem_order(problem: Problem):
 
 
 def template_paths(directory: Path, year: int) -> tuple[Path, Path]:
-    return directory / f"上级考核-{year}.xlsx", directory / f"满意度调查-{year}.xlsx"
+    return directory / S.IMPORT_TEMPLATE_SUPERIOR.format(year=year), directory / S.IMPORT_TEMPLATE_TALLY.format(year=year)
 
 
 def write_templates(directory: str | Path, rules: Rules, year: int | None = None) -> list[Path]:
@@ -349,11 +354,7 @@ def write_templates(directory: str | Path, rules: Rules, year: int | None = None
         cell.font, cell.fill, cell.alignment = bold, fill, Alignment(horizontal="center")
     ws.column_dimensions["A"].width = 14
     ws.freeze_panes = "B3"
-    _instructions(wb, [
-        f"上级考核月度得分({year} 年):每个社区每月一个分数(0–100),没有的月份留空。",
-        "社区一栏可填社区名称或代码(如 C1)。重复导入同一文件不会重复记分;某月改分后再导入,以后导入的为准。",
-        "导入:fieldapp office import 本文件",
-    ])  # fmt: skip
+    _instructions(wb, [line.format(year=year) for line in S.IMPORT_SUPERIOR_HELP])
     wb.save(superior_path)
 
     wb = Workbook()
@@ -369,18 +370,14 @@ def write_templates(directory: str | Path, rules: Rules, year: int | None = None
     ws.freeze_panes = "B2"
     for row in ws.iter_rows(min_row=2, max_row=200, min_col=2, max_col=2):
         row[0].number_format = "yyyy-mm-dd"
-    _instructions(wb, [
-        "纸质问卷汇总:每次汇总一行,填社区、调查日期(如 2022-11-20)和各答案的人数。",
-        f"计为满意的答案:{'、'.join(a for a in rules.survey_answers if a in rules.satisfied_answers)}。",
-        "同一社区可有多行(多次调查),人数累加。没有填人数的行会被跳过。",
-        "导入:fieldapp office import 本文件",
-    ])  # fmt: skip
+    satisfied = S.LIST_SEPARATOR.join(a for a in rules.survey_answers if a in rules.satisfied_answers)
+    _instructions(wb, [line.format(satisfied=satisfied) for line in S.IMPORT_TALLY_HELP])
     wb.save(tally_path)
     return [superior_path, tally_path]
 
 
 def _instructions(wb, lines: list[str]) -> None:
-    ws = wb.create_sheet("说明")
+    ws = wb.create_sheet(S.REPORT_SHEET_NOTES)
     for line in lines:
         ws.append([line])
     ws.column_dimensions["A"].width = 100

@@ -49,6 +49,7 @@ from fieldapp.domain.events import (
 from fieldapp.domain.geo import Position
 from fieldapp.domain.rules import Rules
 from fieldapp.domain.validate import EventError
+from fieldapp.ui import strings as S
 
 # Fixed namespace: the same record gives the same event id on every office PC.
 NAMESPACE = uuid.UUID("6c1f3d2e-2f4b-5a8e-9d0c-7b1e4a2f9c35")
@@ -56,12 +57,19 @@ NAMESPACE = uuid.UUID("6c1f3d2e-2f4b-5a8e-9d0c-7b1e4a2f9c35")
 # An office clock a little behind the phone's is not an error; a check "next week" is.
 FUTURE_TOLERANCE = timedelta(hours=12)
 
-OUTCOME_WORDS = {"rectified": "rectified", "整改到位": "rectified", "falls_short": "falls_short", "未整改到位": "falls_short"}
+# a re-check's outcome: the event's word, or the one the phone shows
+OUTCOME_WORDS = {"rectified": "rectified", S.STATUS_RECTIFIED: "rectified",
+                 "falls_short": "falls_short", S.STATUS_NOT_RECTIFIED: "falls_short"}  # fmt: skip
 DECISIONS = {"confirmed": RecurrenceConfirmed, "rejected": RecurrenceRejected, "proposed": RecurrenceProposed}
 
 
 class RecordError(ValueError):
     """A record that cannot be imported; the message names the field."""
+
+
+def _error(template: str, **values) -> RecordError:
+    """A RecordError saying one of the RECORD_* messages of fieldapp/ui/strings.py."""
+    return RecordError(template.format(**values))
 
 
 @dataclass(frozen=True)
@@ -105,36 +113,36 @@ def _text(record: dict, key: str, *, required: bool = True, limit: int = 2000) -
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise RecordError(f"{key}: 不能为空")
+            raise _error(S.RECORD_REQUIRED, key=key)
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise RecordError(f"{key}: 应为文字,却是 {value!r}")
+        raise _error(S.RECORD_NOT_TEXT, key=key, value=value)
     value = value.strip()
     if len(value) > limit:
-        raise RecordError(f"{key}: 超过 {limit} 个字")
+        raise _error(S.RECORD_TOO_LONG, key=key, limit=limit)
     return value
 
 
 def _number(record: dict, key: str, low: float, high: float) -> float:
     value = record.get(key)
     if value is None or value == "":
-        raise RecordError(f"{key}: 不能为空")
+        raise _error(S.RECORD_REQUIRED, key=key)
     if isinstance(value, bool):
-        raise RecordError(f"{key}: 应为数字,却是 {value!r}")
+        raise _error(S.RECORD_NOT_NUMBER, key=key, value=value)
     if isinstance(value, str):
         try:
             parsed = Decimal(value.strip())
         except InvalidOperation:
-            raise RecordError(f"{key}: 应为数字,却是 {value!r}") from None
+            raise _error(S.RECORD_NOT_NUMBER, key=key, value=value) from None
         if not parsed.is_finite():
-            raise RecordError(f"{key}: 应为数字,却是 {value!r}")
+            raise _error(S.RECORD_NOT_NUMBER, key=key, value=value)
         value = float(parsed)
     if not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise RecordError(f"{key}: 应为数字,却是 {value!r}")
+        raise _error(S.RECORD_NOT_NUMBER, key=key, value=value)
     if not low <= value <= high:
-        raise RecordError(f"{key}: {value:g} 不在 {low:g}–{high:g} 之间")
+        raise _error(S.RECORD_OUT_OF_RANGE, key=key, value=value, low=low, high=high)
     return value
 
 
@@ -148,7 +156,7 @@ def _count(record: dict, key: str, where: str | None = None) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RecordError(f"{where}: 应为不小于 0 的整数,却是 {value!r}")
+        raise _error(S.RECORD_NOT_COUNT, key=where, value=value)
     return value
 
 
@@ -163,7 +171,7 @@ def parse_date(value: Any, key: str) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise RecordError(f"{key}: 应为日期 YYYY-MM-DD,却是 {value!r}")
+    raise _error(S.RECORD_NOT_DATE, key=key, value=value)
 
 
 def parse_time(value: Any, key: str, tz) -> datetime:
@@ -182,7 +190,7 @@ def parse_time(value: Any, key: str, tz) -> datetime:
             pass
         else:
             return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
-    raise RecordError(f"{key}: 应为时间(如 2022-06-10 或 2022-06-10T15:30+08:00),却是 {value!r}")
+    raise _error(S.RECORD_NOT_TIME, key=key, value=value)
 
 
 def _month(record: dict, key: str) -> str:
@@ -193,7 +201,7 @@ def _month(record: dict, key: str) -> str:
         m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value)
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    raise RecordError(f"{key}: 应为月份 YYYY-MM,却是 {value!r}")
+    raise _error(S.RECORD_NOT_MONTH, key=key, value=value)
 
 
 class _Checks:
@@ -260,23 +268,23 @@ class RecordBuilder:
     def community(self, value: Any, key: str = "community") -> str:
         code = self._communities.get(value.strip() if isinstance(value, str) else value)
         if code is None:
-            known = "、".join(f"{c.code}({c.name})" for c in self.rules.communities)
-            raise RecordError(f"{key}: 未知社区 {value!r},应为 {known}")
+            known = S.LIST_SEPARATOR.join(f"{c.code}({c.name})" for c in self.rules.communities)
+            raise _error(S.RECORD_UNKNOWN_COMMUNITY, key=key, value=value, known=known)
         return code
 
     def category(self, value: Any) -> str:
         code = self._categories.get(value.strip() if isinstance(value, str) else value)
         if code is None:
-            raise RecordError(f"category: 未知问题类别 {value!r},应为规则中的代码(如 Z1、L3)或名称")
+            raise _error(S.RECORD_UNKNOWN_CATEGORY, value=value)
         return code
 
     def _case_ref(self, record: dict, key: str = "case", id_key: str = "case_id") -> str:
         ref, given = record.get(key), record.get(id_key)
         if ref not in (None, "") and given not in (None, ""):
-            raise RecordError(f"{key}: {key} 与 {id_key} 只能给一个")
+            raise _error(S.RECORD_REF_AND_ID, key=key, id_key=id_key)
         if ref not in (None, ""):
             if not isinstance(ref, (str, int)) or isinstance(ref, bool) or not str(ref).strip():
-                raise RecordError(f"{key}: 应为案件编号(文字),却是 {ref!r}")
+                raise _error(S.RECORD_NOT_CASE_REF, key=key, value=ref)
             return case_id_for(str(ref))
         if given not in (None, ""):
             try:
@@ -284,15 +292,15 @@ class RecordBuilder:
                     return given
             except ValueError:
                 pass
-            raise RecordError(f"{id_key}: 应为小写 UUID,却是 {given!r}")
-        raise RecordError(f"{key}: 需要案件编号({key})或案件 ID({id_key})")
+            raise _error(S.RECORD_NOT_UUID, key=id_key, value=given)
+        raise _error(S.RECORD_NO_CASE, key=key, id_key=id_key)
 
     def _known(self, record: dict, key: str = "case", id_key: str = "case_id") -> KnownCase:
         case_id = self._case_ref(record, key, id_key)
         known = self.declared.get(case_id) or self.lookup(case_id)
         if known is None:
             shown = record.get(key) or record.get(id_key)
-            raise RecordError(f"{key}: 找不到案件 {shown!r}(既不在本次导入中,也不在办公室数据库中)")
+            raise _error(S.RECORD_CASE_UNKNOWN, key=key, value=shown)
         return known
 
     # --- records ----------------------------------------------------------------------------
@@ -310,23 +318,24 @@ class RecordBuilder:
         case_id = self._case_ref(record)
         source = record.get("source")
         if source not in {s.code for s in self.rules.sources}:
-            raise RecordError(f"source: 应为 {'/'.join(s.code for s in self.rules.sources)} 之一,却是 {source!r}")
+            choices = "/".join(s.code for s in self.rules.sources)
+            raise _error(S.RECORD_NOT_ONE_OF, key="source", choices=choices, value=source)
         found = parse_time(record.get("found"), "found", self.tz) if record.get("found") not in (None, "") else None
         if found is None:
-            raise RecordError("found: 不能为空(发现日期)")
+            raise RecordError(S.RECORD_FOUND_REQUIRED)
         known = KnownCase(case_id, source, found)
         self.declared[case_id] = known
         return known
 
     def build(self, record: Any) -> list[Payload]:
         if not isinstance(record, dict):
-            raise RecordError(f"应为一个 JSON 对象,却是 {type(record).__name__}")
+            raise _error(S.RECORD_NOT_OBJECT, type=type(record).__name__)
         kind = record.get("record")
         if kind not in FIELDS:
-            raise RecordError(f"record: 未知记录类型 {kind!r},应为 {', '.join(RECORD_KINDS)} 之一")
+            raise _error(S.RECORD_UNKNOWN_KIND, value=kind, kinds=", ".join(RECORD_KINDS))
         unknown = sorted(set(record) - FIELDS[kind] - {"record"})
         if unknown:
-            raise RecordError(f"{unknown[0]}: {kind} 记录没有这个字段(可用:{', '.join(sorted(FIELDS[kind]))})")
+            raise _error(S.RECORD_UNKNOWN_FIELD, key=unknown[0], kind=kind, fields=", ".join(sorted(FIELDS[kind])))
         payloads = getattr(self, "_" + kind)(record)
         for payload in payloads:  # the event types' own checks, in the same words as the sync API's
             try:
@@ -353,7 +362,8 @@ class RecordBuilder:
 
     def _bonus_code(self, code: Any) -> str:
         if code not in {b.code for b in self.rules.bonuses}:
-            raise RecordError(f"code: 应为 {'/'.join(b.code for b in self.rules.bonuses)} 之一,却是 {code!r}")
+            choices = "/".join(b.code for b in self.rules.bonuses)
+            raise _error(S.RECORD_NOT_ONE_OF, key="code", choices=choices, value=code)
         return code
 
     def _bonus(self, r: dict) -> list[Payload]:
@@ -367,15 +377,16 @@ class RecordBuilder:
 
     def _counts(self, counts_in: Any) -> dict[str, int]:
         if not isinstance(counts_in, dict):
-            raise RecordError(f"counts: 应为各答案的人数,如 {{\"满意\": 120, \"基本满意\": 30, \"不满意\": 10}},却是 {counts_in!r}")
+            raise _error(S.RECORD_COUNTS_NOT_MAP, value=counts_in)
         check = _Checks()
+        answers = S.LIST_SEPARATOR.join(self.rules.survey_answers)
         for answer in counts_in:
             if answer not in self.rules.survey_answers:
-                check.errors.append(f"counts: 未知答案 {answer!r},应为 {'、'.join(self.rules.survey_answers)}")
+                check.errors.append(S.RECORD_UNKNOWN_ANSWER.format(value=answer, answers=answers))
         counts = {a: check(_count, counts_in, a, f"counts.{a}") for a in self.rules.survey_answers if a in counts_in}
         check.done()
         if not sum(counts.values()):
-            raise RecordError("counts: 没有受访人数")
+            raise RecordError(S.RECORD_NO_RESPONDENTS)
         return counts
 
     def _survey_tally(self, r: dict) -> list[Payload]:
@@ -390,20 +401,20 @@ class RecordBuilder:
     def _fund_roster(self, r: dict) -> list[Payload]:
         year = _count(r, "year")
         if year < 2000:
-            raise RecordError(f"year: 应为年度,如 {self.rules.year},却是 {r.get('year')!r}")
+            raise _error(S.RECORD_NOT_YEAR, year=self.rules.year, value=r.get("year"))
         roster_in = r.get("roster")
         if not isinstance(roster_in, dict):
-            raise RecordError("roster: 应为 角色 → 姓名列表,如 {\"office_secretary\": [\"王某\"]}")
+            raise _error(S.RECORD_NOT_ROSTER)
         roster = {}
         for role, names in roster_in.items():
             code = self._roles.get(role.strip() if isinstance(role, str) else role)
             if code is None:
-                known = "、".join(f"{x.code}({x.name})" for x in self.rules.fund_roles)
-                raise RecordError(f"roster: 未知角色 {role!r},应为 {known}")
+                known = S.LIST_SEPARATOR.join(f"{x.code}({x.name})" for x in self.rules.fund_roles)
+                raise _error(S.RECORD_UNKNOWN_ROLE, value=role, known=known)
             if isinstance(names, str):
-                names = [n for n in re.split(r"[,,、;;\s]+", names) if n]
+                names = [n for n in re.split(r"[,，、;；\s]+", names) if n]
             if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-                raise RecordError(f"roster.{role}: 应为姓名列表")
+                raise _error(S.RECORD_NOT_NAMES, role=role)
             roster[code] = [n.strip() for n in names]
         return [FundRosterSet(year, roster)]
 
@@ -414,7 +425,7 @@ class RecordBuilder:
         try:
             return Position(float(raw["lat"]), float(raw["lon"]))
         except (TypeError, KeyError, ValueError) as exc:
-            raise RecordError(f"position: 应为 {{\"lat\": 纬度, \"lon\": 经度}}:{exc}") from None
+            raise _error(S.RECORD_NOT_POSITION, detail=exc) from None
 
     def _case_deadline(self, r: dict, known: KnownCase) -> date:
         found_day = deadlines.local_today(known.found_at, self.tz)
@@ -422,20 +433,20 @@ class RecordBuilder:
             return found_day + timedelta(days=self.rules.source(known.source).default_rectification_days)
         deadline = parse_date(r.get("deadline"), "deadline")
         if deadline < found_day:
-            raise RecordError(f"deadline: {deadline} 早于发现日期 {found_day}")
+            raise _error(S.RECORD_DEADLINE_BEFORE_FOUND, deadline=deadline, found=found_day)
         return deadline
 
     def _flag(self, r: dict, key: str) -> bool:
         value = r.get(key, False)
         if not isinstance(value, bool):
-            raise RecordError(f"{key}: 应为 true 或 false,却是 {value!r}")
+            raise _error(S.RECORD_NOT_FLAG, key=key, value=value)
         return value
 
     def _external_case(self, r: dict) -> list[Payload]:
         check = _Checks()
         known = check(self._declare, r)
         if known is not None and known.found_at > self.now + FUTURE_TOLERANCE:
-            check.errors.append(f"found: {known.found_at.date()} 在将来")
+            check.errors.append(S.RECORD_FOUND_IN_FUTURE.format(day=known.found_at.date()))
         community = check(self.community, r.get("community"))
         category = check(self.category, r.get("category"))
         description = check(_text, r, "description")
@@ -444,17 +455,17 @@ class RecordBuilder:
         deadline = check(self._case_deadline, r, known) if known is not None else None
         verified = check(self._flag, r, "verified")
         if r.get("verified_note") and not verified:
-            check.errors.append("verified_note: 只有 verified 为 true 时才能填写")
+            check.errors.append(S.RECORD_VERIFIED_NOTE_ALONE)
         verified_note = check(_text, r, "verified_note", required=False)
         rechecks = r.get("rechecks", [])
         if not isinstance(rechecks, list):
-            check.errors.append("rechecks: 应为复查记录的列表")
+            check.errors.append(S.RECORD_RECHECKS_NOT_LIST)
             rechecks = []
         check.done()  # the rest needs a known case
 
         case_id = known.case_id
         ref = r.get("case")
-        note = f"{description}(案件编号 {str(ref).strip()})" if ref not in (None, "") else description
+        note = description if ref in (None, "") else S.RECORD_CASE_NOTE.format(description=description, ref=str(ref).strip())
         out: list[Payload] = [
             CaseRegistered(case_id, community, category, known.source, note, place, position, known.found_at, deadline, False)
         ]
@@ -472,10 +483,10 @@ class RecordBuilder:
 
     def _recheck_item(self, known: KnownCase, item: Any, i: int) -> CaseRechecked:
         if not isinstance(item, dict):
-            raise RecordError(f"rechecks[{i}]: 应为 {{\"at\": ..., \"outcome\": ...}}")
+            raise _error(S.RECORD_RECHECK_NOT_OBJECT, i=i)
         extra = sorted(set(item) - {"at", "outcome", "note"})
         if extra:
-            raise RecordError(f"rechecks[{i}].{extra[0]}: 复查记录没有这个字段(可用:at, outcome, note)")
+            raise _error(S.RECORD_RECHECK_UNKNOWN_FIELD, i=i, key=extra[0])
         try:
             return self._recheck(known, item)
         except RecordError as exc:
@@ -483,23 +494,24 @@ class RecordBuilder:
 
     def _exemption(self, known: KnownCase, reason: str) -> CaseExempted:
         if not self.rules.source(known.source).exemptible:
-            raise RecordError(f"exempted: {known.source} 类案件不能免于加扣(只有 "
-                              f"{'/'.join(s.code for s in self.rules.sources if s.exemptible)} 类可以)")  # fmt: skip
+            exemptible = "/".join(s.code for s in self.rules.sources if s.exemptible)
+            raise _error(S.RECORD_NOT_EXEMPTIBLE, source=known.source, exemptible=exemptible)
         return CaseExempted(known.case_id, reason)
 
     def _recheck_time(self, known: KnownCase, value: Any) -> datetime:
         at = parse_time(value, "at", self.tz)
         found_day = known.found_at.astimezone(self.tz).date()
         if at.astimezone(self.tz).date() < found_day:
-            raise RecordError(f"at: 复查时间 {at.astimezone(self.tz).date()} 早于发现日期 {found_day}")
+            raise _error(S.RECORD_RECHECK_BEFORE_FOUND, day=at.astimezone(self.tz).date(), found=found_day)
         if at > self.now + FUTURE_TOLERANCE:
-            raise RecordError(f"at: 复查时间 {at.astimezone(self.tz).date()} 在将来")
+            raise _error(S.RECORD_RECHECK_IN_FUTURE, day=at.astimezone(self.tz).date())
         return at
 
     def _outcome(self, value: Any) -> str:
         outcome = OUTCOME_WORDS.get(value) if isinstance(value, str) else None
         if outcome is None:
-            raise RecordError(f"outcome: 应为 {' / '.join(RECHECK_OUTCOMES)}(整改到位 / 未整改到位),却是 {value!r}")
+            words = " / ".join((S.STATUS_RECTIFIED, S.STATUS_NOT_RECTIFIED))
+            raise _error(S.RECORD_NOT_OUTCOME, outcomes=" / ".join(RECHECK_OUTCOMES), words=words, value=value)
         return outcome
 
     def _recheck(self, known: KnownCase, r: dict) -> CaseRechecked:
@@ -522,8 +534,9 @@ class RecordBuilder:
     def _deadline_changed(self, r: dict) -> list[Payload]:
         known = self._known(r)
         deadline = parse_date(r.get("deadline"), "deadline")
-        if deadline < known.found_at.astimezone(self.tz).date():
-            raise RecordError(f"deadline: {deadline} 早于发现日期")
+        found_day = known.found_at.astimezone(self.tz).date()
+        if deadline < found_day:
+            raise _error(S.RECORD_DEADLINE_BEFORE_FOUND, deadline=deadline, found=found_day)
         return [DeadlineChanged(known.case_id, deadline, _text(r, "reason"))]
 
     def _case_voided(self, r: dict) -> list[Payload]:
@@ -533,8 +546,8 @@ class RecordBuilder:
         case = self._known(r)
         earlier = self._known(r, "earlier", "earlier_case_id")
         if earlier.case_id == case.case_id:
-            raise RecordError("earlier: 一个案件不能是它自己的再次出现")
+            raise RecordError(S.RECORD_SELF_RECURRENCE)
         decision = r.get("decision", "confirmed")
         if decision not in DECISIONS:
-            raise RecordError(f"decision: 应为 {' / '.join(DECISIONS)} 之一,却是 {decision!r}")
+            raise _error(S.RECORD_NOT_ONE_OF, key="decision", choices=" / ".join(DECISIONS), value=decision)
         return [DECISIONS[decision](case.case_id, earlier.case_id, _text(r, "note", required=False))]
