@@ -569,7 +569,7 @@ REPORT_RANKING_HEAD = ("名次", "社区", "上级考核", "月数", "本办考�
 REPORT_SUMMARY_HEAD = ("项目", "得分", "依据", "权重")
 REPORT_ITEMS_HEAD = ("类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "完整 ID")
 REPORT_NOTES_HEAD = ("说明",)
-REPORT_FUND_HEAD = ("角色", "每人(元)", "人数", "金额(元)", "姓名")
+REPORT_FUND_HEAD = ("角色", "每人（元）", "人数", "金额（元）", "姓名")
 REPORT_READINGS_HEAD = ("本报告所依据的规则解读",)
 REPORT_OTHER_NOTES_HEAD = ("其他说明",)
 #: a deduction's part (rule "A.base" / "A.further")
@@ -578,14 +578,14 @@ REPORT_SOURCE_WORDS = {"base": "基础扣分", "further": "逾期或整改不到
 REPORT_REASON_WORDS = {
     "verified": "经核查属实",
     "registered": "登记即计",
-    "not_rectified": "期限已过,未整改到位",
+    "not_rectified": "期限已过，未整改到位",
     "rectified_late": "逾期整改",
     "recurrence": "同一问题再次出现",
     "awarded": "加分",
 }
 REPORT_COMPONENT_WORDS = {"superior": "上级考核", "office": "本办考核", "satisfaction": "群众满意度"}
 REPORT_TIED_YES = "是"  # the 并列 column of a tied community
-REPORT_SUBTITLE = "{year} 年度社区考核排名,评分日 {day}(北京时间,截至当日 24 时)"
+REPORT_SUBTITLE = "{year} 年度社区考核排名，评分日 {day}（北京时间，截至当日 24 时）"
 REPORT_CASE_REF = "案件 {id}"
 REPORT_EVENT_REF = "事件 {id}"
 
@@ -593,31 +593,31 @@ REPORT_EVENT_REF = "事件 {id}"
 #: a line item's rule: "A类 基础扣分"
 REPORT_RULE = "{source}类 {part}"
 #: a line item's reason, where the plain REPORT_REASON_WORDS are not enough
-REPORT_RECTIFIED_LATE = "期限 {deadline},{day} 才整改到位"
-REPORT_NOT_RECTIFIED = "期限 {deadline} 已过,未整改到位"
-REPORT_RECURRENCE_OF = "同一问题再次出现,前案 {earlier}"
+REPORT_RECTIFIED_LATE = "期限 {deadline}，{day} 才整改到位"
+REPORT_NOT_RECTIFIED = "期限 {deadline} 已过，未整改到位"
+REPORT_RECURRENCE_OF = "同一问题再次出现，前案 {earlier}"
 #: Notes (fieldapp.domain.scoring N_* codes) -> text. Fields: {case} (REPORT_CASE_REF or ""), {detail};
 #: {component} (REPORT_COMPONENT_WORDS of it), {months} (a list), {month}/{times} and {community}/{n}
 #: (the two sides of "2022-03×2", "C9×3"), {earlier} (short id), {links} (how many ids),
 #: {rank}/{names} (of "2: C2,C3").
 REPORT_NOTE_TEXTS = {
-    "no_data": "{component}没有数据,按 0 分计",
-    "months_missing": "上级考核缺少月份:{months}(按已有月份平均)",
-    "month_reentered": "上级考核 {month} 录入了 {times} 次,以最后一次为准",
-    "after_evaluation": "{detail} 条记录日期在评分日之后,未计入",
-    "pending": "{case}:整改期限 {detail} 未到,暂不加扣",
-    "exempted": "{case}:确因特殊情况无法整改,免于加扣(理由:{detail})",
-    "exemption_ignored": "{case}:{detail} 类案件不适用免于加扣,已忽略",
-    "unverified": "{case}:{detail} 类案件尚未核实,不计分",
-    "voided": "{case}:已作废,不计分(理由:{detail})",
-    "recurrence_of_voided": "{case}:所认定的前案 {earlier} 已作废,不按再次出现扣分",
-    "recurrence_links": "{case}:同时被认定为 {links} 个旧案的再次出现,只扣一次",
-    "unknown_source": "{case}:未知案件类别 {detail},不计分",
-    "unknown_community": "有记录属于规则中没有的社区 {community}({n} 条),未计入",
-    "orphan_events": "{detail} 个案件只有后续记录、缺少登记记录(可能尚未同步),未计入",
-    "tie": "得分相同、名次并列:第 {rank} 名 {names}",
+    "no_data": "{component}没有数据，按 0 分计",
+    "months_missing": "上级考核缺少月份：{months}（按已有月份平均）",
+    "month_reentered": "上级考核 {month} 录入了 {times} 次，以最后一次为准",
+    "after_evaluation": "{detail} 条记录日期在评分日之后，未计入",
+    "pending": "{case}：整改期限 {detail} 未到，暂不加扣",
+    "exempted": "{case}：确因特殊情况无法整改，免于加扣（理由：{detail}）",
+    "exemption_ignored": "{case}：{detail} 类案件不适用免于加扣，已忽略",
+    "unverified": "{case}：{detail} 类案件尚未核实，不计分",
+    "voided": "{case}：已作废，不计分（理由：{detail}）",
+    "recurrence_of_voided": "{case}：所认定的前案 {earlier} 已作废，不按再次出现扣分",
+    "recurrence_links": "{case}：同时被认定为 {links} 个旧案的再次出现，只扣一次",
+    "unknown_source": "{case}：未知案件类别 {detail}，不计分",
+    "unknown_community": "有记录属于规则中没有的社区 {community}（{n} 条），未计入",
+    "orphan_events": "{detail} 个案件只有后续记录、缺少登记记录（可能尚未同步），未计入",
+    "tie": "得分相同、名次并列：第 {rank} 名 {names}",
     "no_fund_roster": "尚未录入奖惩基金名单",
-    "unknown_fund_role": "奖惩基金名单中有规则中没有的角色 {detail},未计入",
+    "unknown_fund_role": "奖惩基金名单中有规则中没有的角色 {detail}，未计入",
 }
 #: per-case notes counted in the text table: "{kind}的案件 {n} 件"
 REPORT_NOTE_KINDS = {
@@ -632,41 +632,41 @@ REPORT_NOTE_KINDS = {
 }
 REPORT_CASES_OF_KIND = "{kind}的案件 {n} 件"
 # the text table (`fieldapp office score`)
-REPORT_TABLE_ITEMS = "{name}: 扣分 {deductions} 项 {deduction_total},加分 {bonuses} 项 {bonus_total}"
-REPORT_TABLE_FUND = "奖惩基金:责任金 {deposits} 元 + 办事处匹配 {match} 元 = {total} 元"
-REPORT_TABLE_MORE = "明细:--xlsx 导出报表(每个社区一张表),或 --json。"
+REPORT_TABLE_ITEMS = "{name}: 扣分 {deductions} 项 {deduction_total}，加分 {bonuses} 项 {bonus_total}"
+REPORT_TABLE_FUND = "奖惩基金：责任金 {deposits} 元 + 办事处匹配 {match} 元 = {total} 元"
+REPORT_TABLE_MORE = "明细：--xlsx 导出报表（每个社区一张表），或 --json。"
 # a community's sheet: its title line, then rows of REPORT_SUMMARY_HEAD (项目, 得分, 依据, 权重)
 REPORT_COMMUNITY_LINE = "{name}({code}) 第 {rank} 名{tied}  最终得分 {final}"
-REPORT_TIED_MARK = "(并列)"
+REPORT_TIED_MARK = "（并列）"
 REPORT_SUPERIOR_BASIS = "{n} 个月的平均分"
-REPORT_SUPERIOR_MISSING = ";缺 {months}"
+REPORT_SUPERIOR_MISSING = "；缺 {months}"
 REPORT_OFFICE_BASIS = "{n} 次考核的平均分"
-REPORT_SATISFACTION_BASIS = "{n} 人受访,{satisfied} 人满意或基本满意"
+REPORT_SATISFACTION_BASIS = "{n} 人受访，{satisfied} 人满意或基本满意"
 REPORT_COMPOSITE_BASIS = "上级×40% + 本办×20% + 满意度×40%"
 REPORT_DEDUCTION_TOTAL = "扣分合计"
 REPORT_BONUS_TOTAL = "加分合计"
-REPORT_ITEMS_BASIS = "{n} 项,见下表"
+REPORT_ITEMS_BASIS = "{n} 项，见下表"
 REPORT_FINAL_BASIS = "综合得分 + 扣分合计 + 加分合计"
 # the fund sheet (its other rows: DASH_FUND_DEPOSITS, DASH_FUND_TOTAL)
-REPORT_FUND_MATCH = "办事处匹配(1:{ratio})"
+REPORT_FUND_MATCH = "办事处匹配（1:{ratio}）"
 # the notes sheet
-REPORT_GENERATED = "生成时间 {now};评分时刻 {at}"
+REPORT_GENERATED = "生成时间 {now}；评分时刻 {at}"
 #: The readings the scores rest on (assessment-rules.md, docs/scoring.md): shown in every report.
 REPORT_READINGS = (
-    "综合得分 = 上级考核×40% + 本办考核×20% + 群众满意度×40%;最终得分 = 综合得分 - 扣分 + 加分,不设上限和下限。",
-    "上级考核取有分数的月份的平均分,本办考核取各次考核的平均分;缺少的月份在报告中列出。",
-    "群众满意度 = 答“满意”或“基本满意”的人数 ÷ 受访总人数 × 100(手机问卷与纸质汇总合计)。",
-    "某一项没有任何数据时按 0 分计入综合得分,并在说明中标出(方案对此没有规定)。",
-    "A、B、E 类案件经核查属实后才扣分,未核实的不计分并列出;C、D 类登记即计。",
-    "整改期限以当地时间(北京时间)期限当天 24 时为止:期限前有一次复查“整改到位”即为按期整改,"
-    "之前的“未整改到位”不影响;期限过后仍无“整改到位”的,加扣一次(不按天累计)。",
-    "案件计入其登记(发现)时间所在的年度;期限在评分日之后的案件暂不加扣,列为“期限未到”。",
-    "A、B 类案件确因特殊情况无法整改、经办公室标记免于加扣的,只扣基础分,并列出理由。",
-    "作废的案件不计分。经办公室确认的“同一问题再次出现”每次扣 2 分,另按该案件本身的类别计分;"
-    "一个案件同时被认定为多个旧案的再次出现时,只算一次;旧案已作废的不扣。",
-    "加分按事件计:中央媒体/全国表彰 +5,省级 +3,市级 +1;省领导/省整治办表扬 +3,市级 +2,区级 +1。",
-    "最终得分保留两位小数(四舍五入)后排名;得分相同者名次相同(如 1、2、2、4)。",
-    "评分日之后日期的记录(月份、考核、问卷、加分)不计入,并在说明中注明条数。",
+    "综合得分 = 上级考核×40% + 本办考核×20% + 群众满意度×40%；最终得分 = 综合得分 - 扣分 + 加分，不设上限和下限。",
+    "上级考核取有分数的月份的平均分，本办考核取各次考核的平均分；缺少的月份在报告中列出。",
+    "群众满意度 = 答“满意”或“基本满意”的人数 ÷ 受访总人数 × 100（手机问卷与纸质汇总合计）。",
+    "某一项没有任何数据时按 0 分计入综合得分，并在说明中标出（方案对此没有规定）。",
+    "A、B、E 类案件经核查属实后才扣分，未核实的不计分并列出；C、D 类登记即计。",
+    "整改期限以当地时间（北京时间）期限当天 24 时为止：期限前有一次复查“整改到位”即为按期整改，"
+    "之前的“未整改到位”不影响；期限过后仍无“整改到位”的，加扣一次（不按天累计）。",
+    "案件计入其登记（发现）时间所在的年度；期限在评分日之后的案件暂不加扣，列为“期限未到”。",
+    "A、B 类案件确因特殊情况无法整改、经办公室标记免于加扣的，只扣基础分，并列出理由。",
+    "作废的案件不计分。经办公室确认的“同一问题再次出现”每次扣 2 分，另按该案件本身的类别计分；"
+    "一个案件同时被认定为多个旧案的再次出现时，只算一次；旧案已作废的不扣。",
+    "加分按事件计：中央媒体/全国表彰 +5，省级 +3，市级 +1；省领导/省整治办表扬 +3，市级 +2，区级 +1。",
+    "最终得分保留两位小数（四舍五入）后排名；得分相同者名次相同（如 1、2、2、4）。",
+    "评分日之后日期的记录（月份、考核、问卷、加分）不计入，并在说明中注明条数。",
 )
 
 # =====================================================================================
@@ -678,96 +678,96 @@ REPORT_READINGS = (
 # --- office records: import/entry errors (records.py) --------------------------------------------
 # Each error begins with the field it is about ("score: ..."); {value!r} shows what was given.
 RECORD_REQUIRED = "{key}: 不能为空"
-RECORD_NOT_TEXT = "{key}: 应为文字,却是 {value!r}"
+RECORD_NOT_TEXT = "{key}: 应为文字，却是 {value!r}"
 RECORD_TOO_LONG = "{key}: 超过 {limit} 个字"
-RECORD_NOT_NUMBER = "{key}: 应为数字,却是 {value!r}"
+RECORD_NOT_NUMBER = "{key}: 应为数字，却是 {value!r}"
 RECORD_OUT_OF_RANGE = "{key}: {value:g} 不在 {low:g}–{high:g} 之间"
-RECORD_NOT_COUNT = "{key}: 应为不小于 0 的整数,却是 {value!r}"
-RECORD_NOT_DATE = "{key}: 应为日期 YYYY-MM-DD,却是 {value!r}"
-RECORD_NOT_TIME = "{key}: 应为时间(如 2022-06-10 或 2022-06-10T15:30+08:00),却是 {value!r}"
-RECORD_NOT_MONTH = "{key}: 应为月份 YYYY-MM,却是 {value!r}"
-RECORD_NOT_FLAG = "{key}: 应为 true 或 false,却是 {value!r}"
-RECORD_NOT_ONE_OF = "{key}: 应为 {choices} 之一,却是 {value!r}"
-RECORD_NOT_OBJECT = "应为一个 JSON 对象,却是 {type}"
-RECORD_UNKNOWN_KIND = "record: 未知记录类型 {value!r},应为 {kinds} 之一"
-RECORD_UNKNOWN_FIELD = "{key}: {kind} 记录没有这个字段(可用:{fields})"
-RECORD_UNKNOWN_COMMUNITY = "{key}: 未知社区 {value!r},应为 {known}"
-RECORD_UNKNOWN_CATEGORY = "category: 未知问题类别 {value!r},应为规则中的代码(如 Z1、L3)或名称"
+RECORD_NOT_COUNT = "{key}: 应为不小于 0 的整数，却是 {value!r}"
+RECORD_NOT_DATE = "{key}: 应为日期 YYYY-MM-DD，却是 {value!r}"
+RECORD_NOT_TIME = "{key}: 应为时间（如 2022-06-10 或 2022-06-10T15:30+08:00），却是 {value!r}"
+RECORD_NOT_MONTH = "{key}: 应为月份 YYYY-MM，却是 {value!r}"
+RECORD_NOT_FLAG = "{key}: 应为 true 或 false，却是 {value!r}"
+RECORD_NOT_ONE_OF = "{key}: 应为 {choices} 之一，却是 {value!r}"
+RECORD_NOT_OBJECT = "应为一个 JSON 对象，却是 {type}"
+RECORD_UNKNOWN_KIND = "record: 未知记录类型 {value!r}，应为 {kinds} 之一"
+RECORD_UNKNOWN_FIELD = "{key}: {kind} 记录没有这个字段（可用：{fields}）"
+RECORD_UNKNOWN_COMMUNITY = "{key}: 未知社区 {value!r}，应为 {known}"
+RECORD_UNKNOWN_CATEGORY = "category: 未知问题类别 {value!r}，应为规则中的代码（如 Z1、L3）或名称"
 # cases: named by the office's reference ("case": "2022-A-003") or by an id
 RECORD_REF_AND_ID = "{key}: {key} 与 {id_key} 只能给一个"
-RECORD_NOT_CASE_REF = "{key}: 应为案件编号(文字),却是 {value!r}"
-RECORD_NOT_UUID = "{key}: 应为小写 UUID,却是 {value!r}"
-RECORD_NO_CASE = "{key}: 需要案件编号({key})或案件 ID({id_key})"
-RECORD_CASE_UNKNOWN = "{key}: 找不到案件 {value!r}(既不在本次导入中,也不在办公室数据库中)"
-RECORD_FOUND_REQUIRED = "found: 不能为空(发现日期)"
+RECORD_NOT_CASE_REF = "{key}: 应为案件编号（文字），却是 {value!r}"
+RECORD_NOT_UUID = "{key}: 应为小写 UUID，却是 {value!r}"
+RECORD_NO_CASE = "{key}: 需要案件编号（{key}）或案件 ID（{id_key}）"
+RECORD_CASE_UNKNOWN = "{key}: 找不到案件 {value!r}（既不在本次导入中，也不在办公室数据库中）"
+RECORD_FOUND_REQUIRED = "found: 不能为空（发现日期）"
 RECORD_FOUND_IN_FUTURE = "found: {day} 在将来"
 RECORD_DEADLINE_BEFORE_FOUND = "deadline: {deadline} 早于发现日期 {found}"
 RECORD_VERIFIED_NOTE_ALONE = "verified_note: 只有 verified 为 true 时才能填写"
-RECORD_NOT_POSITION = 'position: 应为 {{"lat": 纬度, "lon": 经度}}:{detail}'
-RECORD_NOT_EXEMPTIBLE = "exempted: {source} 类案件不能免于加扣(只有 {exemptible} 类可以)"
+RECORD_NOT_POSITION = 'position: 应为 {{"lat": 纬度, "lon": 经度}}：{detail}'
+RECORD_NOT_EXEMPTIBLE = "exempted: {source} 类案件不能免于加扣（只有 {exemptible} 类可以）"
 RECORD_SELF_RECURRENCE = "earlier: 一个案件不能是它自己的再次出现"
 #: an external case's description as stored, with the office's reference
 RECORD_CASE_NOTE = "{description}(案件编号 {ref})"
 # re-checks
 RECORD_RECHECKS_NOT_LIST = "rechecks: 应为复查记录的列表"
 RECORD_RECHECK_NOT_OBJECT = 'rechecks[{i}]: 应为 {{"at": ..., "outcome": ...}}'
-RECORD_RECHECK_UNKNOWN_FIELD = "rechecks[{i}].{key}: 复查记录没有这个字段(可用:at, outcome, note)"
+RECORD_RECHECK_UNKNOWN_FIELD = "rechecks[{i}].{key}: 复查记录没有这个字段（可用：at, outcome, note）"
 RECORD_RECHECK_BEFORE_FOUND = "at: 复查时间 {day} 早于发现日期 {found}"
 RECORD_RECHECK_IN_FUTURE = "at: 复查时间 {day} 在将来"
-RECORD_NOT_OUTCOME = "outcome: 应为 {outcomes}({words}),却是 {value!r}"
+RECORD_NOT_OUTCOME = "outcome: 应为 {outcomes}({words})，却是 {value!r}"
 # survey tallies and the fund roster
-RECORD_COUNTS_NOT_MAP = 'counts: 应为各答案的人数,如 {{"满意": 120, "基本满意": 30, "不满意": 10}},却是 {value!r}'
-RECORD_UNKNOWN_ANSWER = "counts: 未知答案 {value!r},应为 {answers}"
+RECORD_COUNTS_NOT_MAP = 'counts: 应为各答案的人数，如 {{"满意": 120, "基本满意": 30, "不满意": 10}}，却是 {value!r}'
+RECORD_UNKNOWN_ANSWER = "counts: 未知答案 {value!r}，应为 {answers}"
 RECORD_NO_RESPONDENTS = "counts: 没有受访人数"
-RECORD_NOT_YEAR = "year: 应为年度,如 {year},却是 {value!r}"
-RECORD_NOT_ROSTER = 'roster: 应为 角色 → 姓名列表,如 {{"office_secretary": ["王某"]}}'
-RECORD_UNKNOWN_ROLE = "roster: 未知角色 {value!r},应为 {known}"
+RECORD_NOT_YEAR = "year: 应为年度，如 {year}，却是 {value!r}"
+RECORD_NOT_ROSTER = 'roster: 应为 角色 → 姓名列表，如 {{"office_secretary": ["王某"]}}'
+RECORD_UNKNOWN_ROLE = "roster: 未知角色 {value!r}，应为 {known}"
 RECORD_NOT_NAMES = "roster.{role}: 应为姓名列表"
 
 # --- office records: reading files, all or nothing (imports.py) ----------------------------------
 IMPORT_LINE = "第{n}行"  # where a JSON line is (a spreadsheet cell is named like C4)
 IMPORT_FILE = "文件"  # where a problem of the whole file is
-IMPORT_NOT_UTF8 = "不是 UTF-8 编码的文本:{detail}"
-IMPORT_NOT_JSON = "不是有效的 JSON(第 {column} 个字符处:{detail})"
-IMPORT_NOT_XLSX = "无法作为 .xlsx 打开:{detail}"
-IMPORT_BAD_TYPE = "不支持的文件类型 {suffix}:应为 .jsonl 或 .xlsx"
-IMPORT_NO_SUFFIX = "(无扩展名)"
-IMPORT_UNKNOWN_HEADER = "不认识的表头:应为上级考核(1月…12月)或满意度(满意、基本满意、不满意)"
-IMPORT_NO_HEADER = "没有找到以“{first}”开头的表头行;请用 `fieldapp office template` 生成的模板"
-IMPORT_NO_YEAR = "缺少年度(在“{label}”右边的格子填写,如 {year})"
-IMPORT_BAD_YEAR = "年度应为四位数年份,却是 {value!r}"
+IMPORT_NOT_UTF8 = "不是 UTF-8 编码的文本：{detail}"
+IMPORT_NOT_JSON = "不是有效的 JSON（第 {column} 个字符处：{detail}）"
+IMPORT_NOT_XLSX = "无法作为 .xlsx 打开：{detail}"
+IMPORT_BAD_TYPE = "不支持的文件类型 {suffix}：应为 .jsonl 或 .xlsx"
+IMPORT_NO_SUFFIX = "（无扩展名）"
+IMPORT_UNKNOWN_HEADER = "不认识的表头：应为上级考核（1月…12月）或满意度（满意、基本满意、不满意）"
+IMPORT_NO_HEADER = "没有找到以“{first}”开头的表头行；请用 `fieldapp office template` 生成的模板"
+IMPORT_NO_YEAR = "缺少年度（在“{label}”右边的格子填写，如 {year}）"
+IMPORT_BAD_YEAR = "年度应为四位数年份，却是 {value!r}"
 IMPORT_NO_COMMUNITY = "缺少社区"
 IMPORT_NO_DATE_COLUMN = "表头缺少“{label}”列"
 IMPORT_NO_SURVEY_DATE = "缺少调查日期"
 IMPORT_DUPLICATE_CASE = "case: 案件编号与{where}重复"
-IMPORT_DUPLICATE_RECORD = "与{where}的记录完全相同;如确是两次,请在备注/说明中区分"
-IMPORT_CASE_CHANGED = "case: 这个案件已导入过,内容不同;已导入的记录不会被改写,请用 deadline_changed、case_voided 等记录更正"
+IMPORT_DUPLICATE_RECORD = "与{where}的记录完全相同；如确是两次，请在备注/说明中区分"
+IMPORT_CASE_CHANGED = "case: 这个案件已导入过，内容不同；已导入的记录不会被改写，请用 deadline_changed、case_voided 等记录更正"
 IMPORT_CONFLICT = "与同时写入的记录冲突"
 # the summary (`fieldapp office import`)
-IMPORT_SUMMARY_FAILED = "{file}: {n} 处错误,未导入任何记录:"
-IMPORT_SUMMARY = "{file}: {done} {records} 条记录,新增事件 {new} 个,已存在 {already} 个"
+IMPORT_SUMMARY_FAILED = "{file}: {n} 处错误，未导入任何记录："
+IMPORT_SUMMARY = "{file}: {done} {records} 条记录，新增事件 {new} 个，已存在 {already} 个"
 IMPORT_DONE = "已导入"
-IMPORT_CHECKED = "检查通过(未导入)"
+IMPORT_CHECKED = "检查通过（未导入）"
 # the templates (`fieldapp office template`); their month headers are DASH_MONTH, the instructions
 # sheet is REPORT_SHEET_NOTES, the superior sheet DASH_COL_SUPERIOR
 IMPORT_TEMPLATE_SUPERIOR = "上级考核-{year}.xlsx"
 IMPORT_TEMPLATE_TALLY = "满意度调查-{year}.xlsx"
 IMPORT_SHEET_TALLY = "满意度"
 IMPORT_HEAD_YEAR = "年度"
-IMPORT_HOW = "导入:fieldapp office import 本文件"
+IMPORT_HOW = "导入：fieldapp office import 本文件"
 IMPORT_SUPERIOR_HELP = (
-    "上级考核月度得分({year} 年):每个社区每月一个分数(0–100),没有的月份留空。",
-    "社区一栏可填社区名称或代码(如 C1)。重复导入同一文件不会重复记分;某月改分后再导入,以后导入的为准。",
+    "上级考核月度得分（{year} 年）：每个社区每月一个分数（0–100），没有的月份留空。",
+    "社区一栏可填社区名称或代码（如 C1）。重复导入同一文件不会重复记分；某月改分后再导入，以后导入的为准。",
     IMPORT_HOW,
 )
 IMPORT_TALLY_HELP = (
-    "纸质问卷汇总:每次汇总一行,填社区、调查日期(如 2022-11-20)和各答案的人数。",
-    "计为满意的答案:{satisfied}。",
-    "同一社区可有多行(多次调查),人数累加。没有填人数的行会被跳过。",
+    "纸质问卷汇总：每次汇总一行，填社区、调查日期（如 2022-11-20）和各答案的人数。",
+    "计为满意的答案：{satisfied}。",
+    "同一社区可有多行（多次调查），人数累加。没有填人数的行会被跳过。",
     IMPORT_HOW,
 )
 
 # --- the office command line (fieldapp/commands/office_records.py) ---------------------------------
-CLI_NO_RULES = "没有 {year} 年度的考核规则:{detail}"
+CLI_NO_RULES = "没有 {year} 年度的考核规则：{detail}"
 CLI_NO_FILE = "{file}: 文件不存在"
 CLI_REPORT_WRITTEN = "报表已写入 {path}"
