@@ -23,7 +23,7 @@ def example(rules):
     log, ids = worked_example()
     log.components("C2", superior=80, office=(80,), counts={"满意": 8, "不满意": 2})
     log.components("C3", superior=80, office=(80,), counts={"满意": 8, "不满意": 2})
-    unverified = log.case("C2", "B", found=local(2022, 5, 1), deadline=date(2022, 5, 8))
+    unverified = log.case("C2", "B", found=local(2022, 5, 1), deadline=date(2022, 5, 8), place="西街菜场")
     ids["unverified"] = unverified
     log.roster(2022, {"office_secretary": ["王某"], "section_member": ["李某", "张某"]})
     return score_year(rules, log.events, YEAR_END), ids
@@ -81,7 +81,8 @@ def test_xlsx_community_sheet_lists_every_line_item(rules, tmp_path):
     notes = [r[0] for r in rows if isinstance(r[0], str) and "整改期限 2023-01-05 未到" in r[0]]
     assert len(notes) == 1
     c2_rows = [r[0] for r in wb["第二社区"].iter_rows(values_only=True) if r[0]]
-    unverified = S.REPORT_CASE_REF.format(id=ids["unverified"][:8])
+    # a note names its case by id and by place: staff know a case by where it is
+    unverified = f"案件 {ids['unverified'][:8]}（西街菜场）"
     assert S.REPORT_NOTE_TEXTS["unverified"].format(case=unverified, detail="B") in c2_rows
 
 

@@ -126,6 +126,7 @@ class Note(NamedTuple):
     community: str | None = None
     case_id: str | None = None
     detail: str = ""
+    label: str = ""  # the case's place/note: staff know a case by where it is, not by its id
 
 
 @dataclass(frozen=True)
@@ -709,13 +710,13 @@ class Scoreboard:
             return _Contribution(community, (), (), ZERO, True)  # registered after the evaluation instant
         case_id = c.case_id
         if c.void_key is not None:
-            return _Contribution(community, (), (Note(N_VOIDED, community, case_id, c.void_reason),), ZERO, False)
+            return _Contribution(community, (), (Note(N_VOIDED, community, case_id, c.void_reason, c.label),), ZERO, False)
         rule = self._src.get(c.source)
         if rule is None:
-            return _Contribution(community, (), (Note(N_UNKNOWN_SOURCE, community, case_id, c.source),), ZERO, False)
+            return _Contribution(community, (), (Note(N_UNKNOWN_SOURCE, community, case_id, c.source, c.label),), ZERO, False)
         base, further, needs_verification, exemptible, base_rule, further_rule = rule
         if needs_verification and not c.verified:
-            return _Contribution(community, (), (Note(N_UNVERIFIED, community, case_id, c.source),), ZERO, False)
+            return _Contribution(community, (), (Note(N_UNVERIFIED, community, case_id, c.source, c.label),), ZERO, False)
 
         deadline = c.deadline if c.deadline is not None else c.reg_deadline
         items = None
@@ -736,12 +737,12 @@ class Scoreboard:
         if base:
             items = [(base_rule, base, R_VERIFIED if needs_verification else R_REGISTERED)] + (items or [])
         if pending:
-            notes = [Note(N_PENDING, community, case_id, deadline.isoformat())]
+            notes = [Note(N_PENDING, community, case_id, deadline.isoformat(), c.label)]
         if c.exempt_key is not None:
             note = (
-                Note(N_EXEMPTED, community, case_id, c.exempt_reason)
+                Note(N_EXEMPTED, community, case_id, c.exempt_reason, c.label)
                 if exemptible
-                else Note(N_EXEMPTION_IGNORED, community, case_id, c.source)
+                else Note(N_EXEMPTION_IGNORED, community, case_id, c.source, c.label)
             )
             notes = (notes or []) + [note]
         earlier_ids: tuple[str, ...] = ()
@@ -752,14 +753,14 @@ class Scoreboard:
                     continue
                 earlier_case = self._cases.get(earlier)
                 if earlier_case is not None and earlier_case.void_key is not None:
-                    notes = (notes or []) + [Note(N_RECURRENCE_OF_VOIDED, community, case_id, earlier)]
+                    notes = (notes or []) + [Note(N_RECURRENCE_OF_VOIDED, community, case_id, earlier, c.label)]
                     continue
                 earlier_ids += (earlier,)
                 link_event = decision
             if earlier_ids:
                 items = (items or []) + [("recurrence", self._recurrence, R_RECURRENCE)]
                 if len(earlier_ids) > 1:
-                    notes = (notes or []) + [Note(N_RECURRENCE_LINKS, community, case_id, ",".join(earlier_ids))]
+                    notes = (notes or []) + [Note(N_RECURRENCE_LINKS, community, case_id, ",".join(earlier_ids), c.label)]
         if items is None and notes is None:
             return None
         line_items = ()

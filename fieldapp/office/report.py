@@ -73,8 +73,9 @@ def short(case_id: str | None) -> str:
     return (case_id or "")[:8]
 
 
-def case_ref(case_id: str | None) -> str:
-    return S.REPORT_CASE_REF.format(id=short(case_id))
+def case_ref(case_id: str | None, label: str = "") -> str:
+    ref = S.REPORT_CASE_REF.format(id=short(case_id))
+    return S.REPORT_CASE_REF_LABELLED.format(ref=ref, label=label) if label else ref
 
 
 def note_text(note: sc.Note, names: dict[str, str]) -> str:
@@ -84,7 +85,7 @@ def note_text(note: sc.Note, names: dict[str, str]) -> str:
     d = str(note.detail)  # its form by code: see the N_* codes in fieldapp/domain/scoring.py
     left, right = d.split("×")[0], d.split("×")[-1]  # "2022-03×2", "C9×3"
     return template.format(
-        case=case_ref(note.case_id) if note.case_id else "",
+        case=case_ref(note.case_id, note.label) if note.case_id else "",
         detail=d,
         component=COMPONENT_WORDS.get(d, d),
         months=d.replace(",", S.LIST_SEPARATOR),

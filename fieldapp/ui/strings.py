@@ -587,6 +587,7 @@ REPORT_COMPONENT_WORDS = {"superior": "上级考核", "office": "本办考核", 
 REPORT_TIED_YES = "是"  # the 并列 column of a tied community
 REPORT_SUBTITLE = "{year} 年度社区考核排名，评分日 {day}（北京时间，截至当日 24 时）"
 REPORT_CASE_REF = "案件 {id}"
+REPORT_CASE_REF_LABELLED = "{ref}（{label}）"
 REPORT_EVENT_REF = "事件 {id}"
 
 # --- the report: sentences with values (fieldapp/office/report.py) -------------------------------
