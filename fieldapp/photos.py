@@ -17,6 +17,7 @@ import os
 import re
 import struct
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -421,6 +422,46 @@ def _degrees(value, ref, positive: str, negative: str) -> float | None:
 # ---------------------------------------------------------------- storage
 
 
+# `_write_atomic`'s temp files: ".<sha256>.jpg.<mkstemp's random part>.tmp", beside the file they become.
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"\.[0-9a-f]{64}\.jpg\.[a-z0-9_]{1,32}" + re.escape(TEMP_SUFFIX))
+STALE_TEMP_SECONDS = 60.0  # older than this, a temp file's writer is gone (an ingest takes < 1 s)
+
+
+def sweep_temp_files(photo_dir: Path, *, older_than: float = STALE_TEMP_SECONDS,
+                     now: float | None = None) -> int:
+    """At start: remove the temp files of photo writes cut by a crash (never renamed into
+    place, so no event names them). Only our temp names in the photo folders (``ab/`` and
+    ``thumbs/ab/``), and only those older than `older_than` seconds (a writer in another
+    process may be busy with a fresh one). Never a finished photo. Returns how many went."""
+    photo_dir = Path(photo_dir)
+    cutoff = (time.time() if now is None else now) - older_than
+    removed = 0
+    for folder in (photo_dir, photo_dir / "thumbs"):
+        for sub in _entries(folder):
+            if not (sub.is_dir(follow_symlinks=False) and _SHARD.fullmatch(sub.name)):
+                continue
+            for entry in _entries(Path(sub.path)):
+                if not _TEMP_NAME.fullmatch(entry.name):
+                    continue
+                with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
+                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+    return removed
+
+
+_SHARD = re.compile(r"[0-9a-f]{2}")
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return list(it)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def _store(photo_dir: Path, sha: str, photo_bytes: bytes, thumb_bytes: bytes) -> None:
     """Thumbnail first, photo last: a photo file on disk always has its thumbnail."""
     thumb_created = _write_atomic(thumb_path(photo_dir, sha), thumb_bytes)
@@ -438,7 +479,7 @@ def _write_atomic(path: Path, data: bytes) -> bool:
     if path.exists():
         return False
     _make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -13,9 +13,9 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -120,6 +120,36 @@ def m002_projections(db: Database) -> None:
 @migrations()
 def m003_meta(db: Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m004_survey_day(db: Database) -> None:
+    # The answer time in UTC, as fixed-width text that sorts in time order, so that
+    # "how many on this local day" is an indexed range count (Store.survey_count).
+    db.execute("ALTER TABLE surveys ADD COLUMN answered_utc TEXT")
+    rows = db.execute("SELECT survey_id, answered_at FROM surveys").fetchall()
+    db.conn.executemany("UPDATE surveys SET answered_utc = ? WHERE survey_id = ?",
+                        [(utc_key(answered_at), survey_id) for survey_id, answered_at in rows])
+    db.execute("CREATE INDEX surveys_actor_day ON surveys(actor, answered_utc)")
+
+
+def utc_key(moment: datetime | str) -> str | None:
+    """`moment` (aware, or its ISO text) in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffff``: text order is time order."""
+    try:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _ids(who: str | Sequence[str]) -> tuple[str, ...]:
+    """One actor id, or several (the phone's inspector and its ids from before enrolment)."""
+    return (who,) if isinstance(who, str) else tuple(dict.fromkeys(who))
+
+
+def _in(column: str, values: tuple) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})" if values else "0"
 
 
 @dataclass(frozen=True)
@@ -268,8 +298,10 @@ class Store:
         data = event.data
         if isinstance(data, SurveyAnswered):
             self.db.execute(
-                "INSERT OR IGNORE INTO surveys VALUES (?, ?, ?, ?, ?, ?)",
-                [data.survey_id, data.community, data.answer, data.comment, data.answered_at.isoformat(), event.actor],
+                """INSERT OR IGNORE INTO surveys (survey_id, community, answer, comment, answered_at, actor,
+                                                  answered_utc) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [data.survey_id, data.community, data.answer, data.comment, data.answered_at.isoformat(), event.actor,
+                 utc_key(data.answered_at)],
             )
         elif isinstance(data, PhotoAdded):
             pos = data.position
@@ -357,17 +389,21 @@ class Store:
         self,
         now: datetime,
         *,
-        inspector: str | None = None,
+        inspector: str | Sequence[str] | None = None,
         community: str | None = None,
         status: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[CaseRow]:
-        """Open cases by urgency: overdue first (oldest deadline first), then due today, due soon…"""
+        """Open cases by urgency: overdue first (oldest deadline first), then due today, due soon…
+
+        `inspector`: only the cases registered under this actor id (or any of these ids).
+        """
         where, params = ["lifecycle = ?"], [OPEN]
         if inspector is not None:
-            where.append("registered_by = ?")
-            params.append(inspector)
+            ids = _ids(inspector)
+            where.append(_in("registered_by", ids))
+            params.extend(ids)
         if community is not None:
             where.append("community = ?")
             params.append(community)
@@ -408,13 +444,15 @@ class Store:
             raise ValueError(f"not an open-case status: {status!r}")
         return ranges[status]
 
-    def status_counts(self, now: datetime, *, inspector: str | None = None) -> dict[str, dict[str, int]]:
-        """{community: {status: count}} for every status, zeros included."""
+    def status_counts(self, now: datetime, *, inspector: str | Sequence[str] | None = None
+                      ) -> dict[str, dict[str, int]]:
+        """{community: {status: count}} for every status, zeros included (`inspector`: as `open_cases`)."""
         today = deadlines.local_today(now, self.tz)
         soon = today + timedelta(days=self.rules.due_soon_days)
         where, params = "", [today.isoformat(), today.isoformat(), soon.isoformat()]
         if inspector is not None:
-            where, params = "WHERE registered_by = ?", params + [inspector]
+            ids = _ids(inspector)
+            where, params = f"WHERE {_in('registered_by', ids)}", params + list(ids)
         sql = f"""
             SELECT community, CASE
                 WHEN lifecycle = 'voided' THEN 'voided'
@@ -447,19 +485,26 @@ class Store:
         ]
         return nearby_cases(community, category, position, candidates, radius, exclude=exclude)
 
-    def survey_count(self, *, day: date | None = None, actor: str | None = None, community: str | None = None) -> int:
-        where, params = ["1"], []
+    def survey_count(self, *, day: date | None = None, actor: str | Sequence[str] | None = None,
+                     community: str | None = None) -> int:
+        """How many questionnaires: answered on a local `day` (the rules' time zone), by `actor`
+        (an id, or any of several ids), in `community` — one indexed SQL count."""
+        where, params = [], []
         if actor is not None:
-            where.append("actor = ?")
-            params.append(actor)
+            ids = _ids(actor)
+            where.append(_in("actor", ids))
+            params.extend(ids)
         if community is not None:
             where.append("community = ?")
             params.append(community)
-        rows = self.db.query(f"SELECT answered_at FROM surveys WHERE {' AND '.join(where)}", params)
-        if day is None:
-            return sum(1 for _ in rows)
-        # answered_at carries its own offset: compare local dates, not text.
-        return sum(1 for r in rows if datetime.fromisoformat(r["answered_at"]).astimezone(self.tz).date() == day)
+        if day is not None:
+            # answered_at carries the writer's own offset: count by the instant, on this zone's day.
+            start = datetime.combine(day, time(), tzinfo=self.tz)
+            end = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.tz)
+            where.append("answered_utc >= ? AND answered_utc < ?")
+            params.extend([utc_key(start), utc_key(end)])
+        sql = "SELECT count(*) FROM surveys" + (f" WHERE {' AND '.join(where)}" if where else "")
+        return self.db.execute(sql, params).fetchone()[0]
 
     def _case_row(self, r: dict, now: datetime) -> CaseRow:
         deadline = date.fromisoformat(r["deadline"])

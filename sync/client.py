@@ -101,6 +101,7 @@ class SyncClient:
         self.batch_size = batch_size
         self.pull_limit = pull_limit
         self._limits = p.Limits()
+        self._on_office: list[str] = []  # photos this run learnt the office has (kept at the end of the run)
 
     # --- the run ------------------------------------------------------------------------
 
@@ -131,6 +132,9 @@ class SyncClient:
             result.stopped = stop.code
             result.errors.append(SyncIssue(stop.code, stop.message))
         try:
+            if result.server_id and self._on_office:
+                self.book.record_photos_on_office(result.server_id, self._on_office)
+                self._on_office = []
             result.pending_events, result.pending_photos = self.book.pending_counts()
             result.finished_at = utc_now()
             self.book.record_run(result, iso(result.finished_at))
@@ -222,8 +226,14 @@ class SyncClient:
             if not isinstance(answer, list):
                 raise SyncError("protocol_mismatch", "blobs/missing without a list")
             asked = set(chunk)
+            lacking = {sha for sha in answer if sha in asked}
             missing.extend(sha for sha in answer if sha in asked)
+            self._on_office.extend(sha for sha in chunk if sha not in lacking)
         return missing
+
+    def photo_on_office(self, sha: str) -> None:
+        """The office took this photo's upload (201): it is complete and in place there."""
+        self._on_office.append(sha)
 
     def _take_results(self, server_id: str, batch: list[dict], body: dict, result: SyncResult) -> list[dict]:
         results = body.get("results")

@@ -1,7 +1,7 @@
 """The phone's sync bookkeeping, in sync_* tables beside its event log (same SQLite file).
 
-What each office (by server id) acknowledged, why own events are still waiting,
-which events came from an office, and the pull cursor per office. Acks are facts
+What each office (by server id) acknowledged (events, and photos it has), why own
+events are still waiting, which events came from an office, and the pull cursor per office. Acks are facts
 about events: nothing here deletes or changes an event or a photo.
 """
 
@@ -49,6 +49,22 @@ def m001_phone(db: Database) -> None:
     db.execute("CREATE TABLE sync_cursors (server_id TEXT PRIMARY KEY, since INTEGER NOT NULL)")
     # Events that came from an office (never forgotten): everything else was made here and is ours to send.
     db.execute("CREATE TABLE sync_received (event_id TEXT PRIMARY KEY)")
+
+
+@phone_migrations()
+def m002_photo_acks(db: Database) -> None:
+    # Photos an office (by server id) has: it took our upload (201), or said it had them
+    # (not in its /blobs/missing answer). Only for counting what is still to upload: every
+    # run asks /blobs/missing again before it sends anything.
+    db.execute(
+        """
+        CREATE TABLE sync_photo_acks (
+            sha256 TEXT NOT NULL,
+            server_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (sha256, server_id)
+        )"""
+    )
 
 
 META_URL = "sync.server_url"
@@ -189,21 +205,35 @@ class PhoneBook:
     def pending_counts(self) -> tuple[int, int]:
         """(events, photos) still to send to the last office synced with (for 待上传 n 条/张).
 
-        Photos are those the pending events name (the office may have some already).
+        Photos are those the pending events name, less those that office already has: it
+        acknowledged them (an upload it took, or "not missing" in its /blobs/missing answer:
+        `record_photos_on_office`), or it acknowledged an event naming them.
         """
-        params = [self.store.get_meta(META_LAST_SERVER) or "", *TERMINAL]
+        server_id = self.store.get_meta(META_LAST_SERVER) or ""
+        params = [server_id, *TERMINAL]
         events = self.db.execute(f"SELECT count(*) {_PENDING}", params).fetchone()[0]
         if not events:
             return 0, 0
         photos = self.db.execute(
-            f"""SELECT count(DISTINCT sha) FROM (
+            f"""SELECT count(DISTINCT named.sha) FROM (
                     SELECT json_extract(e.payload, '$.sha256') AS sha {_PENDING} AND e.type = 'photo.added'
                     UNION ALL
                     SELECT j.value {_PENDING.replace('FROM events e', 'FROM events e, json_each(e.payload, ?) j')}
-                      AND e.type = 'case.rechecked')""",
-            [*params, "$.photos", *params],
+                      AND e.type = 'case.rechecked') AS named
+                WHERE NOT EXISTS (SELECT 1 FROM sync_photo_acks k WHERE k.sha256 = named.sha AND k.server_id = ?)
+                  AND NOT EXISTS (SELECT 1 FROM photos ph JOIN sync_acks a ON a.event_id = ph.event_id
+                                  WHERE ph.sha256 = named.sha AND a.server_id = ? AND a.status IN (?, ?, ?))""",
+            [*params, "$.photos", *params, server_id, server_id, p.ACCEPTED, p.DUPLICATE, ACK_PULLED],
         ).fetchone()[0]
         return events, photos
+
+    def record_photos_on_office(self, server_id: str, hashes: Iterable[str]) -> None:
+        """The office (`server_id`) has these photos: it took their upload or said it had them."""
+        rows = [(sha, server_id, iso(utc_now())) for sha in dict.fromkeys(hashes)]
+        if not rows:
+            return
+        with self.store.write():
+            self.db.conn.executemany("INSERT OR IGNORE INTO sync_photo_acks VALUES (?, ?, ?)", rows)
 
     def pending_by_type(self) -> dict[str, int]:
         """{event type: n} of what `pending_counts` counts (the 同步 screen's breakdown)."""
@@ -244,3 +274,4 @@ class PhoneBook:
         with self.store.write():
             self.db.execute("DELETE FROM sync_acks WHERE server_id = ?", [server_id])
             self.db.execute("DELETE FROM sync_cursors WHERE server_id = ?", [server_id])
+            self.db.execute("DELETE FROM sync_photo_acks WHERE server_id = ?", [server_id])

@@ -86,6 +86,7 @@ class Uploads:
                 def content():
                     return self._chunks(path, base)
             self.channel.call("PUT", f"/blobs/{sha}", content=content, headers=headers)
+            self.client.photo_on_office(sha)
         except SyncError as exc:
             if exc.code not in STOP_PHOTO_CODES:
                 raise

@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from fieldapp.domain.rules import Rules
+from fieldapp.photos import sweep_temp_files
 from fieldapp.store import ACCEPTED, CONFLICT, Store
 from sync import auth, policy
 from sync import protocol as p
@@ -84,6 +85,10 @@ class Office:
         removed = self.blobs.clear_incoming()
         if removed:
             log.info("removed %d unfinished uploads", removed)
+        # Photos the office wrote itself (imports, the sample) go through fieldapp.photos' temp files.
+        swept = sweep_temp_files(self.blobs.photo_dir)
+        if swept:
+            log.info("removed %d unfinished photo files", swept)
 
     @property
     def server_id(self) -> str:

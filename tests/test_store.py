@@ -3,11 +3,12 @@
 import json
 import sqlite3
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from fieldapp.domain import commands as cmd
+from fieldapp.domain.commands import Actor
 from fieldapp.domain.events import Event
 from fieldapp.domain.geo import Position
 from fieldapp.store import ACCEPTED, CONFLICT, DUPLICATE, Store
@@ -145,6 +146,62 @@ def test_survey_count_uses_the_local_day(store, rules, inspector, now):
     assert store.survey_count(community="C1") == 2
 
 
+def _python_survey_count(store, day, actors):
+    """What survey_count used to compute in Python: each answer's local date, compared as a date."""
+    rows = store.db.query("SELECT actor, answered_at FROM surveys")
+    return sum(1 for r in rows if r["actor"] in actors
+               and datetime.fromisoformat(r["answered_at"]).astimezone(store.tz).date() == day)
+
+
+SURVEY_TIMES = [  # around the edges of 1 and 2 June in Shanghai, written with other offsets too
+    "2022-05-31T15:59:59.999999+00:00",  # 23:59:59.999999 on 31 May in Shanghai
+    "2022-05-31T16:00:00+00:00",  # midnight: 1 June
+    "2022-06-01T00:00:00+08:00",
+    "2022-05-31T10:30:00.000001-05:30",  # 00:00:00.000001 on 1 June in Shanghai
+    "2022-06-01T23:59:59.999999+08:00",
+    "2022-06-02T05:45:00+05:45",  # 08:00 on 2 June
+    "2022-06-01T12:00:00-12:00",  # 08:00 on 2 June, written on the previous local date
+    "2022-06-02T13:59:00+14:00",  # 07:59 on 2 June
+    "2022-06-01T10:00:00+08:05:43",  # an offset with seconds (a historical zone)
+    "2022-06-02T16:00:00+00:00",  # 3 June
+]
+
+
+def test_survey_count_in_sql_equals_the_local_date_of_each_answer(store, rules, inspector, office):
+    other = Actor("inspector-2", "phone-2")
+    for i, text in enumerate(SURVEY_TIMES):
+        who = inspector if i % 3 else other
+        store.append([cmd.answer_survey(rules, who, datetime.fromisoformat(text), community="C1", answer="满意")])
+    everyone = {"inspector-1", "inspector-2"}
+    for day in (date(2022, 5, 31), date(2022, 6, 1), date(2022, 6, 2), date(2022, 6, 3)):
+        for actors in (everyone, {"inspector-1"}, {"inspector-2"}):
+            expected = _python_survey_count(store, day, actors)
+            assert store.survey_count(day=day, actor=sorted(actors)) == expected, (day, actors)
+        assert store.survey_count(day=day) == _python_survey_count(store, day, everyone)
+    assert [store.survey_count(day=date(2022, 6, d)) for d in (1, 2)] == [5, 3]
+    assert store.survey_count(day=date(2022, 6, 1), actor="inspector-1") == 4
+    assert store.survey_count(actor=["inspector-1", "inspector-2"]) == len(SURVEY_TIMES)
+    assert store.survey_count(actor=[]) == 0
+    plan = " ".join(r[3] for r in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM surveys WHERE actor IN (?, ?) "
+        "AND answered_utc >= ? AND answered_utc < ?", ["a", "b", "x", "y"]))
+    assert "surveys_actor_day" in plan
+
+
+def test_survey_counts_of_a_store_made_before_the_day_column(tmp_path, rules, inspector, now):
+    path = tmp_path / "old.db"
+    with Store(path, rules) as s:
+        for text in SURVEY_TIMES:
+            s.append([cmd.answer_survey(rules, inspector, datetime.fromisoformat(text), community="C2", answer="满意")])
+        # as the previous version left it: no answered_utc column, no m004
+        s.db.execute("DROP INDEX surveys_actor_day")
+        s.db.execute("ALTER TABLE surveys DROP COLUMN answered_utc")
+        s.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_survey_day'")
+    with Store(path, rules) as s:
+        assert [s.survey_count(day=date(2022, 6, d), actor="inspector-1") for d in (1, 2, 3)] == [5, 3, 1]
+        assert s.survey_count(community="C2") == len(SURVEY_TIMES)
+
+
 def test_reopening_keeps_data_and_does_not_rerun_migrations(tmp_path, rules, inspector, office, now):
     path = tmp_path / "phone.db"
     with Store(path, rules) as s:
@@ -152,7 +209,7 @@ def test_reopening_keeps_data_and_does_not_rerun_migrations(tmp_path, rules, ins
     with Store(path, rules) as s:
         assert s.event_count() == 6
         names = [r["name"] for r in s.db.query("SELECT name FROM _sqlite_migrations")]
-        assert len(names) == len(set(names)) == 3
+        assert len(names) == len(set(names)) == 4
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -15,7 +15,9 @@ start), ``inspector_id`` (default ``inspector-<first 8 of device id>``),
 
 Enrolment with the office (`enrol_phone`) makes the enrolled inspector id the
 ``inspector_id`` new events carry; the office keeps the old one as the device's
-alias, so events written before enrolment are accepted too (docs/sync.md).
+alias, so events written before enrolment are accepted too (docs/sync.md). The
+phone keeps it too (``inspector_earlier_ids``): what was written under it is still
+"mine" (`Settings.my_ids`: 我登记的, today's questionnaires).
 `run_sync` runs sync work on its own thread (one at a time), with its own Store.
 """
 
@@ -50,6 +52,7 @@ META_DEVICE_ID = "device_id"
 META_INSPECTOR_ID = "inspector_id"
 META_INSPECTOR_NAME = "inspector_name"
 META_COMMUNITIES = "inspector_communities"
+META_EARLIER_IDS = "inspector_earlier_ids"  # JSON list: this phone's own ids from before enrolment
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ class Settings:
     inspector_id: str
     inspector_name: str = ""
     communities: tuple[str, ...] = ()
+    earlier_ids: tuple[str, ...] = ()  # ids this phone's events carried before enrolment
+
+    @property
+    def my_ids(self) -> tuple[str, ...]:
+        """Every actor id this phone's own records carry: the inspector now, and the phone's
+        own id from before enrolment (the office's alias of this device)."""
+        return tuple(dict.fromkeys((self.inspector_id, *self.earlier_ids,
+                                    default_inspector_id(self.device_id))))
 
     def home_community(self, rules: Rules) -> str:
         """The inspector's own community: the first linked one, else the first of the rules."""
@@ -91,12 +102,17 @@ def ensure_settings(store: Store) -> Settings:
         # Enrolled (perhaps by `fieldapp sync enrol`, or the app stopped half-way through
         # `enrol_phone`): from now on events carry the enrolled inspector id.
         return adopt_enrolment(store)
-    try:
-        communities = tuple(json.loads(store.get_meta(META_COMMUNITIES, "[]")))
-    except (ValueError, TypeError):
-        communities = ()
     return Settings(device_id, inspector_id, store.get_meta(META_INSPECTOR_NAME, "") or "",
-                    tuple(str(c) for c in communities))
+                    tuple(str(c) for c in _json_list(store, META_COMMUNITIES)),
+                    tuple(i for i in _json_list(store, META_EARLIER_IDS) if is_local_actor(i)))
+
+
+def _json_list(store: Store, key: str) -> list:
+    try:
+        value = json.loads(store.get_meta(key, "[]") or "[]")
+    except (ValueError, TypeError):
+        return []
+    return value if isinstance(value, list) else []
 
 
 def write_settings(store: Store, settings: Settings) -> Settings:
@@ -121,7 +137,12 @@ def adopt_enrolment(store: Store) -> Settings:
     if not creds["inspector"]:
         return ensure_settings(store)
     with store.write():
-        if store.get_meta(META_INSPECTOR_ID) != creds["inspector"]:
+        before = store.get_meta(META_INSPECTOR_ID)
+        if before != creds["inspector"]:
+            if is_local_actor(before):  # the phone's own id so far: its records stay "mine"
+                earlier = _json_list(store, META_EARLIER_IDS)
+                if before not in earlier:
+                    store.set_meta(META_EARLIER_IDS, json.dumps([*earlier, before]))
             store.set_meta(META_INSPECTOR_ID, creds["inspector"])
             store.set_meta(META_COMMUNITIES, json.dumps(list(creds["communities"])))
             if not (store.get_meta(META_INSPECTOR_NAME) or "").strip():
@@ -223,14 +244,19 @@ class DataService:
 
 def prepare_data_dir(data_dir: Path, rules: Rules, now: datetime, *, demo: bool = False,
                      demo_cases: int = 48) -> tuple[Settings, int]:
-    """At start-up: create the store, the device id, and (``demo``) fill an EMPTY store.
+    """At start-up: create the store, the device id, and (``demo``) fill an EMPTY store;
+    remove the temp files of photo writes a crash cut short (`photos.sweep_temp_files`).
 
     Returns the settings and how many demo cases were made (0 if the store had data).
     """
     from fieldapp.demo import fill_demo
+    from fieldapp.photos import sweep_temp_files
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    swept = sweep_temp_files(data_dir / PHOTO_DIR_NAME)
+    if swept:
+        log.info("removed %d unfinished photo files", swept)
     with Store(data_dir / DB_NAME, rules) as store:
         made = 0
         if demo and store.event_count() == 0:

@@ -27,7 +27,9 @@ PAGE_SIZE = 30
 class CaseFilter:
     community: Optional[str] = None     # None: every community on this phone
     status: Optional[str] = None        # overdue / due_today / due_soon / open; None: all open
-    inspector: Optional[str] = None     # only the cases this inspector registered
+    # 我登记的: only the cases registered under these ids (Settings.my_ids: the inspector,
+    # and the phone's own id from before enrolment); None: everyone's
+    inspector: Optional[tuple[str, ...]] = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def case_page(store: Store, photo_dir: Path, now: datetime, flt: CaseFilter,
     return CasePage(tuple(rows), thumbs, offset, has_more)
 
 
-def open_counts(store: Store, now: datetime, inspector: Optional[str] = None
+def open_counts(store: Store, now: datetime, inspector: Optional[Sequence[str]] = None
                 ) -> dict[str, dict[str, int]]:
     """{community: {status: n}} (every status, zeros included)."""
     return store.status_counts(now, inspector=inspector)
@@ -140,8 +142,9 @@ def inspect_photo(data: bytes) -> PickedPhoto:
 
 # --- 满意度调查 / 同步 -------------------------------------------------------------------
 
-def surveys_today(store: Store, day: date, actor: str) -> int:
-    return store.survey_count(day=day, actor=actor)
+def surveys_today(store: Store, day: date, actors: Sequence[str]) -> int:
+    """Questionnaires this phone's inspector took on `day`, under any of their ids (Settings.my_ids)."""
+    return store.survey_count(day=day, actor=actors)
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,25 @@ import asyncio
 import json
 import re
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from fieldapp.casework import Casework
 from fieldapp.photos import photo_path
 from fieldapp.rules import load_rules
 from fieldapp.ui import queries, strings
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.data import ensure_settings
+from fieldapp.ui.data import enrol_phone, ensure_settings
 from fieldapp.ui.screens import sync as sync_screen
-from prefill import PHOTO_GPS, PHOTO_NO_EXIF, open_store
+from prefill import PHOTO_GPS, PHOTO_NO_EXIF, open_store, register_case, tiny_photo
 from sync import storage
 from tests.office_process import OfficeProcess, fieldapp
 from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncIssue, SyncResult
-from test_inspector import assert_fits, button, by_id, choose_photo, type_into
-from ui_harness import free_port, goto_tab, open_app, run_async_in_thread, settled_screenshot
+from test_inspector import assert_fits, button, by_id, case_rows, choose_photo, type_into
+from ui_harness import FROZEN_NOW, free_port, goto_tab, open_app, run_async_in_thread, settled_screenshot
 
 
 # --- the office, as the office runs it ----------------------------------------------------------
@@ -166,6 +168,34 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     with storage.open_office(office.data_dir, load_rules()) as store:
         places = sorted(r[0] for r in store.db.execute("SELECT place FROM cases"))
     assert places == ["after-enrolment road 2", "before-enrolment road 1", "while-revoked road 3"]
+
+
+def test_what_the_phone_wrote_before_enrolment_stays_mine(office, app_factory, phone):
+    """我登记的 and today's questionnaires count what the phone wrote under its own id before
+    it was enrolled — and still not what someone else wrote."""
+    app = app_factory(start=False)
+    moment = datetime.fromisoformat(FROZEN_NOW)
+    with open_store(app.data_dir) as store:
+        own = ensure_settings(store)  # the phone's own id, as made at its first start
+        early = register_case(app.data_dir, "2022-05-31T10:00:00+08:00", store=store, who=own.actor,
+                              place="before enrolment", photo=tiny_photo(1))
+        theirs = register_case(app.data_dir, "2022-05-31T11:00:00+08:00", store=store,
+                               place="someone else's", photo=tiny_photo(2))
+        Casework(store, app.data_dir / "photos", own.actor, lambda: moment).answer_survey("C1", "满意")
+        info, settings = enrol_phone(store, office.url, office.enrol_code("张三", "C1"))
+    assert info["local_actor"] == own.inspector_id and settings.inspector_id == "张三"
+    app.now = FROZEN_NOW
+    app.start()
+    page = open_app(phone, app.url)
+
+    expect(by_id(page, f"case-{theirs}")).to_be_visible()
+    expect(by_id(page, f"case-{early}")).to_be_visible()
+    by_id(page, "filter-mine").tap()
+    expect(by_id(page, f"case-{theirs}")).to_have_count(0)
+    expect(by_id(page, f"case-{early}")).to_be_visible()
+    assert case_rows(page) == [early]
+    goto_tab(page, strings.TAB_SURVEY)
+    expect(by_id(page, "survey-count")).to_contain_text(strings.SURVEY_TODAY.format(n=1))
 
 
 def test_not_enrolled_screen_fits_360(app_factory, phone_factory):

@@ -157,3 +157,60 @@ def test_settings_follow_an_enrolment_made_elsewhere(office, tmp_path, rules, ca
     assert device.local_actor == local
     assert case
     phone.close()
+
+
+def test_what_the_phone_wrote_before_enrolment_stays_mine_on_its_screens(office, tmp_path, rules):
+    """我的案件 → 我登记的, and the questionnaire screen's count of today, after enrolment:
+    the cases and questionnaires written under the phone's own id before it still count."""
+    import asyncio
+
+    from fieldapp.casework import Casework
+    from fieldapp.store import Store
+    from fieldapp.ui import strings
+    from fieldapp.ui.context import AppContext, frozen_clock
+    from fieldapp.ui.data import DB_NAME, PHOTO_DIR_NAME, prepare_data_dir
+    from fieldapp.ui.screens import cases, survey
+    from tests.browser.prefill import tiny_photo
+
+    data_dir = tmp_path / "app"
+    clock = frozen_clock("2022-06-01T09:00:00+08:00")
+    before, _ = prepare_data_dir(data_dir, rules, clock())
+    someone_else = cmd.Actor("inspector-0badc0de", "another-phone")  # pulled from the office
+    with Store(data_dir / DB_NAME, rules) as store:
+        def work(who):
+            return Casework(store, data_dir / PHOTO_DIR_NAME, who, clock)
+
+        early = work(before.actor).register(community="C1", category="Z1", photos=[tiny_photo(1)],
+                                            place="enrolment eve").case_id
+        work(before.actor).answer_survey("C1", "满意")
+        work(before.actor).answer_survey("C2", "不满意")
+        theirs = work(someone_else).register(community="C1", category="Z2", photos=[tiny_photo(2)],
+                                             place="theirs").case_id
+        work(someone_else).answer_survey("C1", "满意")
+
+        info, after = enrol_phone(store, office.url, code_for(office, "张三"), retry=FAST_RETRY)
+        assert info["local_actor"] == before.inspector_id and after.inspector_id == "张三"
+        assert before.inspector_id in after.my_ids and someone_else.actor not in after.my_ids
+        later = work(after.actor).register(community="C2", category="Z1", photos=[tiny_photo(3)],
+                                           place="enrolled").case_id
+        work(after.actor).answer_survey("C1", "满意")
+
+    ctx = AppContext(data_dir=data_dir, clock=clock)
+    try:
+        screen = cases.build(ctx).data
+        asyncio.run(screen._set_filter_mine(True))         # taps 我登记的
+        shown = {c.identifier for c in screen.list_view.controls
+                 if str(getattr(c, "identifier", "")).startswith("case-")}
+        assert shown == {f"case-{early}", f"case-{later}"}
+        assert f"case-{theirs}" not in shown
+        assert screen.footer_text.value == strings.ALL_SHOWN.format(n=2)
+
+        questionnaires = survey.build(ctx).data
+        assert questionnaires.count_text.value == strings.SURVEY_TODAY.format(n=3)
+    finally:
+        ctx.extras["data"].close()
+
+    # A phone enrolled before the app kept its earlier ids still finds them (its own default id).
+    with Store(data_dir / DB_NAME, rules) as store:
+        store.set_meta("inspector_earlier_ids", "[]")
+        assert before.inspector_id in ensure_settings(store).my_ids

@@ -12,6 +12,7 @@ Test handles: ``case-<case id>`` per row, ``cases-footer``, ``screen-cases``.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Optional
 
 import flet as ft
@@ -108,11 +109,15 @@ class CasesScreen:
     def _subtitle(self) -> str:
         return f"{strings.APP_ORG} · {fmt.date_short(self.ctx.today())}"
 
-    def _inspector(self) -> Optional[str]:
-        return self.data.settings.inspector_id if self.filter.inspector else None
+    def _follow_identity(self) -> None:
+        """我登记的 follows an enrolment made since it was chosen (the inspector id changed)."""
+        mine = self.data.settings.my_ids
+        if self.filter.inspector is not None and self.filter.inspector != mine:
+            self.filter = replace(self.filter, inspector=mine)
 
     def load_first_page_here(self) -> None:
         """Counts and the first page, read in this thread (first build)."""
+        self._follow_identity()
         now = self.ctx.clock()
         self.counts = self.data.run_here(queries.open_counts, now, self.filter.inspector)
         page = self.data.run_here(queries.case_page, self.data.photo_dir, now, self.filter, 0)
@@ -122,6 +127,7 @@ class CasesScreen:
         """Re-read counts and the first page (after a filter change or a save elsewhere)."""
         self.generation += 1
         generation = self.generation
+        self._follow_identity()
         now = self.ctx.clock()
         flt = self.filter
         try:
@@ -261,7 +267,7 @@ class CasesScreen:
             community=f.community if community == "keep" else community,
             status=f.status if status == "keep" else status,
             inspector=f.inspector if mine is None else (
-                self.data.settings.inspector_id if mine else None),
+                self.data.settings.my_ids if mine else None),
         )
         self._build_chips()   # the chip shows selected at once; rows follow
         self._update()

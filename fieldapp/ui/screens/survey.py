@@ -90,12 +90,12 @@ class SurveyScreen:
 
     def load_count_here(self) -> None:
         self.today_count = self.data.run_here(queries.surveys_today, self.ctx.today(),
-                                              self.data.settings.inspector_id)
+                                              self.data.settings.my_ids)
         self._render_count()
 
     async def refresh_count(self) -> None:
         self.today_count = await self.data.run(queries.surveys_today, self.ctx.today(),
-                                               self.data.settings.inspector_id)
+                                               self.data.settings.my_ids)
         self._render_count()
         update_if_shown(self.root)
 
@@ -114,7 +114,7 @@ class SurveyScreen:
             await self.data.run(lambda s: self.data.casework(s).answer_survey(
                 community, answer, comment.strip()))
             self.today_count = await self.data.run(queries.surveys_today, self.ctx.today(),
-                                                   self.data.settings.inspector_id)
+                                                   self.data.settings.my_ids)
         except Exception as exc:  # noqa: BLE001
             log.info("survey not saved: %s", exc)
             self.message.show(f"{fmt.error_message(exc)}{strings.FORM_KEPT}", "error")
