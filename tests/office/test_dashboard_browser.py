@@ -250,3 +250,35 @@ def test_a_viewer_cannot_write_the_server_refuses(office_server, desktop, rules)
     press(page, f"proposal-confirm-{office_server.sample.recurrence_new}")
     expect(message(page, "cases")).to_have_text(strings.DASH_REFUSED_READ_ONLY)
     assert event_count(office_server) == events
+
+
+def test_voiding_a_case_in_its_dialog(office_server, desktop, rules):
+    page = desktop
+    login(page, office_server.url, "li")
+    nav(page, strings.DASH_NAV_CASES)
+    case = office_server.sample.external_b  # C1, source B, due today
+    row = page.get_by_role("row").filter(has=by_id(page, f"external-{case}"))
+    row.get_by_role("button", name=strings.DASH_OPEN_CASE).click()
+    expect(by_id(page, "case-dialog")).to_be_visible()
+    expect(by_id(page, "case-status")).to_contain_text(strings.DUE_TODAY)
+    expect(by_id(page, "case-deadline")).to_be_visible()
+    settled_screenshot(page, "office-11-case-actions")
+    events = event_count(office_server)
+
+    press(page, "case-void")  # no reason: refused
+    expect(message(page, "case")).to_have_text(strings.ERRORS["reason_required"])
+    type_into(page, "case-void-reason", "重复登记")
+    press(page, "case-void")
+    expect(message(page, "case")).to_have_text(strings.VOID_SAVED)
+    expect(by_id(page, "case-status")).to_contain_text(strings.STATUS_VOIDED)
+    expect(by_id(page, "case-dialog")).to_contain_text(strings.CASE_CLOSED_VOIDED.format(reason="重复登记"))
+    expect(by_id(page, "case-void")).to_have_count(0)
+    expect(by_id(page, "case-deadline")).to_have_count(0)
+    settled_screenshot(page, "office-12-case-voided")
+
+    from sync.storage import open_office
+
+    assert event_count(office_server) == events + 1
+    with open_office(office_server.data_dir, rules) as store:
+        voided = store.case(case)
+    assert (voided.lifecycle, voided.void_reason) == ("voided", "重复登记")

@@ -323,28 +323,28 @@ class FakePage:
         return self.dialogs.pop() if self.dialogs else None
 
 
-def texts(control) -> list[str]:
-    """Every text value and label in a control tree."""
-    import flet as ft
-
-    out, seen = [], set()
+def controls_in(control, names=("content", "controls", "rows", "cells", "columns", "label", "title", "segments")):
+    """Every control in a tree, each once, following the attributes `names`."""
+    seen = set()
 
     def walk(c):
         if c is None or id(c) in seen:
             return
         seen.add(id(c))
-        if isinstance(c, ft.Text) and c.value:
-            out.append(c.value)
-        for name in ("content", "controls", "rows", "cells", "columns", "label", "title", "segments"):
+        yield c
+        for name in names:
             value = getattr(c, name, None)
-            if isinstance(value, list):
-                for v in value:
-                    walk(v)
-            elif hasattr(value, "__dict__"):
-                walk(value)
+            for v in value if isinstance(value, list) else [value] if hasattr(value, "__dict__") else []:
+                yield from walk(v)
 
-    walk(control)
-    return out
+    return walk(control)
+
+
+def texts(control) -> list[str]:
+    """Every text value and label in a control tree."""
+    import flet as ft
+
+    return [c.value for c in controls_in(control) if isinstance(c, ft.Text) and c.value]
 
 
 def test_screens_render_the_sample_office(office_dir, rules):
@@ -386,6 +386,152 @@ def test_screens_render_the_sample_office(office_dir, rules):
     assert "上级考核月度得分" in shown["entry"]
     assert "6200 元" in shown["fund"]
     assert "整改前照片" in shown["case"] and any("疑似整改后再次出现" in t for t in shown["case"])
+
+
+# --- the case dialog's office actions: 作废, 调整整改期限 ----------------------------------------------------
+
+
+def handles(control) -> set[str]:
+    """Every ``ft.Semantics`` identifier in a control tree (the test handles)."""
+    import flet as ft
+
+    return {c.identifier for c in controls_in(control, ("content", "controls"))
+            if isinstance(c, ft.Semantics) and c.identifier}
+
+
+def _event_count(path, rules) -> int:
+    with open_office(path, rules) as store:
+        return store.db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_office_voids_a_case_and_changes_a_deadline_through_the_desk(office_dir, rules):
+    from fieldapp.office.dashboard.case_view import deadline_build, void_build
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.ui import strings
+    from fieldapp.ui.components import Message
+
+    path, sample = office_dir
+    a, open_case = sample.external_a, sample.recurrence_new  # C3 A case −2 −2; a C2 case due 10 June
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        li, staff = await desk.login("li", "li-password")
+        zhao, viewer = await desk.login("zhao", "zhao-password")
+        ctx = DashContext(desk, FakePage(), token=staff, user=li)
+        message = Message("case")
+
+        async def save(build, ok="ok", context=ctx):
+            return await context.save(build, message, ok)
+
+        # a viewer is refused by the server, whatever the dialog shows
+        count = _event_count(path, rules)
+        with pytest.raises(users.NotAllowed) as refused:
+            await desk.write(viewer, void_build(desk, a, "重复登记"))
+        assert refused.value.code == "read_only"
+        as_viewer = DashContext(desk, FakePage(), token=viewer, user=zhao)
+        assert await save(void_build(desk, a, "重复登记"), context=as_viewer) is None
+        assert message.value == strings.DASH_REFUSED_READ_ONLY
+        assert await save(deadline_build(desk, open_case, date(2022, 6, 20), "施工延期"), context=as_viewer) is None
+        assert message.value == strings.DASH_REFUSED_READ_ONLY
+
+        # refused by the domain, in Chinese: a past date, no reason
+        assert await save(deadline_build(desk, open_case, date(2022, 5, 31), "施工延期")) is None
+        assert message.value == strings.ERRORS["deadline_in_past"] == "整改期限不能早于今天，请重新选择期限。"
+        assert await save(deadline_build(desk, open_case, date(2022, 6, 20), "  ")) is None
+        assert message.value == strings.ERRORS["reason_required"]
+        assert await save(void_build(desk, a, "")) is None
+        assert message.value == strings.ERRORS["reason_required"]
+        assert _event_count(path, rules) == count  # nothing stored
+        with open_office(path, rules) as store:
+            assert store.case(open_case).deadline == date(2022, 6, 10)
+            assert store.case(a).lifecycle != "voided"
+
+        # a new deadline (today is allowed)
+        outcome = await save(deadline_build(desk, open_case, date(2022, 6, 20), "施工延期"))
+        assert (outcome.accepted, outcome.user.username) == (1, "li")
+        with open_office(path, rules) as store:
+            moved = store.case(open_case)
+            events = [e for e in store.case_events(open_case) if e.type == "case.deadline_changed"]
+        assert moved.deadline == date(2022, 6, 20)
+        assert [(e.actor, e.device, e.data.reason, e.server_seq is not None) for e in events] == [
+            ("office:li", "office", "施工延期", True)]  # fmt: skip
+        assert (await save(deadline_build(desk, open_case, date(2022, 6, 1), "提前复查"))).accepted == 1
+
+        # void: the case drops out of the score
+        before = desk.snapshot().live.community("C3")
+        own = [d.points for d in before.deductions if d.case_id == a]
+        assert sum(own) == -4
+        assert (await save(void_build(desk, a, "重复登记"))).accepted == 1
+        with open_office(path, rules) as store:
+            voided = store.case(a)
+        assert (voided.lifecycle, voided.void_reason) == ("voided", "重复登记")
+        after = desk.snapshot().live.community("C3")
+        assert not [d for d in after.deductions if d.case_id == a]
+        assert any(n.code == "voided" and n.case_id == a for n in after.notes)
+        assert after.final == before.final + 4
+
+        # a voided case takes neither again
+        count = _event_count(path, rules)
+        assert await save(void_build(desk, a, "再作废")) is None
+        assert message.value == strings.ERRORS["case_voided"]
+        assert await save(deadline_build(desk, a, date(2022, 6, 20), "施工延期")) is None
+        assert message.value == strings.ERRORS["case_voided"]
+        assert _event_count(path, rules) == count
+        await desk.stop()
+        desk.office.close()
+
+    run(scenario)
+
+
+def test_case_dialog_offers_void_and_deadline_and_checks_the_typed_date(office_dir, rules):
+    from fieldapp.office.dashboard.case_view import CaseDialog, parse_day
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.ui import strings
+
+    assert parse_day(" 2022-06-10 ") == parse_day("2022/6/10") == parse_day("2022.6.10") == date(2022, 6, 10)
+    assert [parse_day(t) for t in ("2022-02-30", "6月10日", "20220610", "2022-06/10", "", None)] == [None] * 6
+    path, sample = office_dir
+    b = sample.external_b  # C1, source B, open, due 1 June
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("li", "li-password")
+        ctx = DashContext(desk, FakePage(), token=token, user=user)
+        shown = {}
+        for case_id in (sample.recurrence_earlier, b):  # rectified in March; open
+            dialog = CaseDialog(ctx, case_id)
+            await dialog.open()
+            shown[case_id] = handles(dialog.dialog.content)
+        assert {"case-void", "case-void-reason"} <= shown[sample.recurrence_earlier]
+        assert not {"case-deadline", "case-deadline-date"} & shown[sample.recurrence_earlier]
+        assert {"case-void", "case-void-reason", "case-deadline", "case-deadline-date",
+                "case-deadline-reason"} <= shown[b]  # fmt: skip
+
+        count = _event_count(path, rules)
+        dialog.deadline_date.value, dialog.deadline_reason.value = "2022-06-31", "施工延期"
+        await dialog._change_deadline()
+        assert dialog.message.value == strings.DASH_DEADLINE_BAD_DATE
+        assert _event_count(path, rules) == count
+        dialog.deadline_date.value = "2022/6/15"
+        await dialog._change_deadline()
+        assert dialog.message.value == strings.DASH_SAVED_DEADLINE.format(date="2022年6月15日")
+        assert dialog.state.deadline == date(2022, 6, 15)  # reloaded
+        assert dialog.deadline_date.value == "" and any("2022年6月15日" in t for t in texts(dialog.body))
+
+        await dialog._void()
+        assert dialog.message.value == strings.ERRORS["reason_required"]
+        dialog.void_reason.value = "登记错误"
+        await dialog._void()
+        assert dialog.message.value == strings.VOID_SAVED
+        assert dialog.state.lifecycle == "voided"
+        assert strings.CASE_CLOSED_VOIDED.format(reason="登记错误") in texts(dialog.body)
+        assert not {"case-void", "case-deadline", "case-exempt"} & handles(dialog.dialog.content)
+        await desk.stop()
+        desk.office.close()
+
+    run(scenario)
 
 
 # --- strings ------------------------------------------------------------------------------------------------

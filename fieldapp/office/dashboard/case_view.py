@@ -2,22 +2,27 @@
 
 Actions (each a role-checked write through the Desk): 核查属实 (verify) for a source
 that needs verification; 免于扣分 (exempt, with a reason) for an exemptible source;
-确认再次出现 / 不是同一问题 for a proposed recurrence link.
+确认再次出现 / 不是同一问题 for a proposed recurrence link; 调整整改期限 (a new date,
+typed YYYY-MM-DD, not before today, with a reason) for a case neither voided nor
+rectified; 作废 (void, with a reason) for a case not voided yet.
 
 Handles: ``case-dialog``, ``case-status``, ``case-photo-before-<n>``, ``case-photo-after-<n>``,
 ``case-timeline``, ``message-case``, ``case-verify``, ``case-exempt``, ``case-exempt-reason``,
-``case-confirm-<earlier id>``, ``case-reject-<earlier id>``.
+``case-confirm-<earlier id>``, ``case-reject-<earlier id>``, ``case-deadline``, ``case-deadline-date``,
+``case-deadline-reason``, ``case-void``, ``case-void-reason``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import date
 from typing import Awaitable, Callable, Optional
 
 import flet as ft
 
 from fieldapp.domain import commands as cmd
-from fieldapp.domain.projection import CaseState
+from fieldapp.domain.projection import RECTIFIED, VOIDED, CaseState
 from fieldapp.office.dashboard import queries
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
@@ -26,6 +31,8 @@ from fieldapp.ui.components import Message
 from fieldapp.ui.theme import Palette
 
 PHOTO_HEIGHT = 180
+#: a typed date: 2022-06-10, 2022/6/10, 2022.6.10
+_DAY = re.compile(r"(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})")
 
 
 def office_actor(user) -> cmd.Actor:
@@ -56,6 +63,32 @@ def exempt_build(desk, case_id: str, reason: str):
     return build
 
 
+def void_build(desk, case_id: str, reason: str):
+    def build(store, user):
+        return [cmd.void(_fresh(store, case_id), office_actor(user), desk.stamp(), reason=reason)]
+
+    return build
+
+
+def deadline_build(desk, case_id: str, deadline: date, reason: str):
+    def build(store, user):
+        return [cmd.change_deadline(_fresh(store, case_id), desk.rules, office_actor(user), desk.stamp(),
+                                    deadline=deadline, reason=reason)]  # fmt: skip
+
+    return build
+
+
+def parse_day(text: str | None) -> date | None:
+    """A typed date (YYYY-MM-DD; ``/`` or ``.`` also do), or None if it is not one."""
+    m = _DAY.fullmatch((text or "").strip())
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[3]), int(m[4]))
+    except ValueError:
+        return None
+
+
 def recurrence_build(desk, kind: str, case_id: str, earlier_case_id: str):
     def build(store, user):
         _fresh(store, case_id)
@@ -72,6 +105,9 @@ class CaseDialog:
         self.message = Message("case")
         self.body = ft.Column(spacing=14, scroll=ft.ScrollMode.AUTO, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.reason = w.field(strings.DASH_EXEMPT_REASON, multiline=True)
+        self.deadline_date = w.field(strings.DASH_DEADLINE_DATE, width=260)
+        self.deadline_reason = w.field(strings.DASH_DEADLINE_REASON, multiline=True)
+        self.void_reason = w.field(strings.VOID_REASON, multiline=True)
         self.dialog = ft.AlertDialog(
             modal=False,
             title=ft.Text(strings.DASH_CASE_TITLE, theme_style=ft.TextThemeStyle.TITLE_LARGE),
@@ -188,6 +224,20 @@ class CaseDialog:
                          identifier="case-exempt"),
             ], vertical_alignment=ft.CrossAxisAlignment.CENTER))  # fmt: skip
             rows.append(w.small(strings.DASH_EXEMPT_HINT))
+        if s.lifecycle not in (VOIDED, RECTIFIED):
+            rows.append(ft.Row([
+                w.labelled("case-deadline-date", self.deadline_date),
+                ft.Container(w.labelled("case-deadline-reason", self.deadline_reason), expand=True),
+                w.button(strings.DASH_CHANGE_DEADLINE, self._change_deadline, filled=False,
+                         icon=ft.Icons.EDIT_CALENDAR, identifier="case-deadline"),
+            ], vertical_alignment=ft.CrossAxisAlignment.CENTER))  # fmt: skip
+            rows.append(w.small(strings.DASH_DEADLINE_HINT))
+        if s.lifecycle != VOIDED:
+            rows.append(ft.Row([
+                ft.Container(w.labelled("case-void-reason", self.void_reason), expand=True),
+                w.button(strings.VOID, self._void, filled=False, icon=ft.Icons.BLOCK, identifier="case-void"),
+            ], vertical_alignment=ft.CrossAxisAlignment.CENTER))  # fmt: skip
+            rows.append(w.small(strings.VOID_HINT))
         return ft.Column(rows, spacing=8)
 
     async def _after_write(self, outcome) -> None:
@@ -204,12 +254,32 @@ class CaseDialog:
         await self._after_write(outcome)
 
     async def _exempt(self, e=None) -> None:
-        reason = (self.reason.value or "").strip()
-        outcome = await self.ctx.save(exempt_build(self.ctx.desk, self.case_id, reason), self.message,
-                                      strings.DASH_SAVED_EXEMPT)  # fmt: skip
+        await self._save_with_reason(self.reason, exempt_build, strings.DASH_SAVED_EXEMPT)
+
+    async def _save_with_reason(self, field: ft.TextField, make_build, saved_text: str) -> None:
+        """Write `make_build(desk, case_id, reason)`; the reason field is cleared once saved."""
+        reason = (field.value or "").strip()
+        outcome = await self.ctx.save(make_build(self.ctx.desk, self.case_id, reason), self.message, saved_text)
         if outcome is not None:
-            self.reason.value = ""
+            field.value = ""
         await self._after_write(outcome)
+
+    async def _change_deadline(self, e=None) -> None:
+        day = parse_day(self.deadline_date.value)
+        if day is None:
+            self.message.show(strings.DASH_DEADLINE_BAD_DATE, "error")
+            await self._after_write(None)
+            return
+        reason = (self.deadline_reason.value or "").strip()
+        outcome = await self.ctx.save(deadline_build(self.ctx.desk, self.case_id, day, reason), self.message,
+                                      strings.DASH_SAVED_DEADLINE.format(date=fmt.date_full(day)))  # fmt: skip
+        if outcome is not None:
+            self.deadline_date.value = ""
+            self.deadline_reason.value = ""
+        await self._after_write(outcome)
+
+    async def _void(self, e=None) -> None:
+        await self._save_with_reason(self.void_reason, void_build, strings.VOID_SAVED)
 
     async def _link(self, kind: str, earlier: str) -> None:
         outcome = await self.ctx.save(recurrence_build(self.ctx.desk, kind, self.case_id, earlier), self.message,
