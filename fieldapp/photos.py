@@ -1,5 +1,8 @@
 """Photo intake: read EXIF, then store a small, upright, metadata-free JPEG by content hash.
 
+Read from EXIF: the GPS position with its horizontal accuracy (GPSHPositioningError, metres),
+DateTimeOriginal (+ OffsetTimeOriginal), Orientation, Make and Model.
+
 Pillow only (plus pillow-heif for iPhone HEIC). The stored copy is what gets synced,
 so it is shrunk to ≤ 1600 px, converted to sRGB and stripped of EXIF (GPS included):
 the position travels in the event payload, not inside the file.
@@ -74,11 +77,16 @@ class PhotoRejected(ValueError):
 
 @dataclass(frozen=True)
 class PhotoMetadata:
-    position: Position | None = None
+    position: Position | None = None  # its accuracy_m from GPSHPositioningError, if the photo has one
     orientation: int | None = None  # raw EXIF value (HEIC: the value before pillow-heif reset it)
     taken_at: str | None = None  # ISO 8601; with offset only when OffsetTimeOriginal says so
     make: str | None = None
     model: str | None = None
+
+    @property
+    def accuracy_m(self) -> float | None:
+        """Horizontal accuracy of the EXIF position in metres (GPSHPositioningError), if known."""
+        return None if self.position is None else self.position.accuracy_m
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,7 @@ class StoredPhoto:
             "height": self.height,
             "size_bytes": self.size_bytes,
             "position": None if m.position is None else {"lat": m.position.lat, "lon": m.position.lon},
+            "accuracy_m": m.accuracy_m,
             "orientation": m.orientation,
             "taken_at": m.taken_at,
             "make": m.make,
@@ -388,15 +397,33 @@ def _taken_at(value, offset) -> str | None:
 
 
 def _position(gps: dict) -> Position | None:
-    """Signed decimal degrees, or None for a missing, empty, NaN, 0/0 or out-of-range fix."""
+    """Signed decimal degrees, or None for a missing, empty, NaN, 0/0 or out-of-range fix;
+    with the fix's accuracy (GPSHPositioningError) when the photo gives a sensible one."""
     lat = _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "N", "S")
     lon = _degrees(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "E", "W")
     if lat is None or lon is None:
         return None
     try:
-        return Position(lat, lon)  # refuses out of range and "null island" 0,0
+        # refuses out of range and "null island" 0,0
+        return Position(lat, lon, _accuracy(gps.get(ExifTags.GPS.GPSHPositioningError)))
     except ValueError:
         return None
+
+
+def _accuracy(value) -> float | None:
+    """GPSHPositioningError (one rational, metres) or None for a missing or senseless value:
+    not a number, NaN (Pillow's x/0), infinite, zero or negative (a crafted SRATIONAL)."""
+    if isinstance(value, tuple) and len(value) == 1:
+        (value,) = value
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return None
+    try:
+        metres = float(value)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if not math.isfinite(metres) or metres <= 0:
+        return None
+    return round(metres, 2)  # centimetres: GPS accuracy is never finer
 
 
 def _degrees(value, ref, positive: str, negative: str) -> float | None:

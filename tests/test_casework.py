@@ -12,6 +12,7 @@ from tests.conftest import PHOTOS
 
 WITH_GPS = PHOTOS / "01_gps_apple__Apple_iPhone_4.jpg"
 NO_EXIF = PHOTOS / "13_no-exif__img_1771_no_exif.jpg"
+HEIC_WITH_ACCURACY = PHOTOS / "15_heic_gps-west_apple__IMG_5195.HEIC"  # GPSHPositioningError 38.81 m
 
 
 def files_in(folder):
@@ -39,6 +40,23 @@ def test_register_with_a_photo_takes_its_position_when_there_is_no_fix(work, sto
     assert len(state.before_photos) == 1
     assert photo_path(work.photo_dir, state.before_photos[0]).exists()
     assert store.open_cases(now)[0].thumb == state.before_photos[0]
+    assert state.position.accuracy_m is None  # the iPhone 4 photo gives no GPSHPositioningError
+
+
+def test_the_photo_position_keeps_the_photo_accuracy(work, store):
+    saved = work.register(community="C1", category="Z1", photos=[HEIC_WITH_ACCURACY.read_bytes()])
+    assert saved.position_from_photo
+    state = store.case(saved.case_id)
+    assert distance_m(state.position, Position(39.0513444, -94.2887722)) < 1
+    assert state.position.accuracy_m == pytest.approx(38.8, abs=0.1)
+    registered = saved.events[0].to_dict()["payload"]["position"]
+    assert registered["accuracy_m"] == pytest.approx(38.8, abs=0.1)  # on the wire, to the office
+
+
+def test_an_explicit_fix_keeps_its_own_accuracy_over_the_photo(work, store):
+    here = Position(34.75, 113.62)  # a fix without accuracy: not replaced by the photo's
+    saved = work.register(community="C1", category="Z1", photos=[HEIC_WITH_ACCURACY.read_bytes()], position=here)
+    assert not saved.position_from_photo and store.case(saved.case_id).position == here
 
 
 def test_an_explicit_fix_beats_the_photo(work, store):

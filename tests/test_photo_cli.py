@@ -44,9 +44,11 @@ def test_good_files_and_a_text_file(tmp_path):
     assert (iphone5["width"], iphone5["height"]) == (1600, 1200)
     assert abs(iphone5["position"]["lat"] - 47.6271667) < 1e-6
     assert abs(iphone5["position"]["lon"] + 122.3373333) < 1e-6
+    assert iphone5["accuracy_m"] is None  # no GPSHPositioningError
 
     assert iphone13["ok"] is True
     assert iphone13["position"] is None
+    assert iphone13["accuracy_m"] is None
     assert iphone13["orientation"] == 6
     assert iphone13["taken_at"] == "2021-09-27T07:13:47-06:00"
     assert (iphone13["width"], iphone13["height"]) == (1200, 1600)
@@ -54,6 +56,7 @@ def test_good_files_and_a_text_file(tmp_path):
     assert heic["ok"] is True
     assert heic["orientation"] is None
     assert heic["position"]["lon"] < 0
+    assert abs(heic["accuracy_m"] - 38.81) < 0.01  # GPSHPositioningError, metres
     assert (heic["width"], heic["height"]) == (1239, 1600)
 
     assert note["ok"] is False

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import ExifTags, Image, ImageCms
+from PIL.TiffImagePlugin import IFDRational
 
 from fieldapp.domain.geo import Position, distance_m
 from fieldapp.photos import (
@@ -159,6 +160,7 @@ def test_event_payload_is_json(tmp_path):
         "height": 1200,
         "size_bytes": stored.size_bytes,
         "position": {"lat": stored.metadata.position.lat, "lon": stored.metadata.position.lon},
+        "accuracy_m": None,
         "orientation": 3,
         "taken_at": "2012-09-29T16:11:25",
         "make": "Apple",
@@ -273,13 +275,14 @@ def test_large_png_is_reduced(tmp_path):
 N, E = ((30.0, 15.0, 36.0), "N"), ((120.0, 30.0, 0.0), "E")  # 30.26 N, 120.5 E (Hangzhou)
 
 
-def gps_meta(lat=N, lon=E) -> PhotoMetadata:
+def gps_meta(lat=N, lon=E, **extra) -> PhotoMetadata:
     gps = {
         ExifTags.GPS.GPSLatitude: lat[0],
         ExifTags.GPS.GPSLatitudeRef: lat[1],
         ExifTags.GPS.GPSLongitude: lon[0],
         ExifTags.GPS.GPSLongitudeRef: lon[1],
     }
+    gps.update({ExifTags.GPS[name]: value for name, value in extra.items()})
     return read_metadata(jpeg(Image.new("RGB", (8, 8)), gps=gps))
 
 
@@ -305,6 +308,116 @@ def test_gps_south_west_are_negative():
 )
 def test_gps_invalid_is_no_position(lat, lon):
     assert gps_meta(lat, lon).position is None
+
+
+# ---------------------------------------------------------------- GPS accuracy (GPSHPositioningError)
+
+HEIC_WEST = "15_heic_gps-west_apple__IMG_5195.HEIC"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_accuracy_only_where_the_photo_has_one(name):
+    meta = read_metadata((PHOTOS / name).read_bytes())
+    if name == HEIC_WEST:  # GPSHPositioningError 250111/6444 = 38.813 m
+        assert meta.accuracy_m == pytest.approx(38.8, abs=0.1)
+        assert meta.position.accuracy_m == meta.accuracy_m  # the position carries it
+    else:  # no GPSHPositioningError in the other photos
+        assert meta.accuracy_m is None
+        assert meta.position is None or meta.position.accuracy_m is None
+
+
+def test_accuracy_in_the_event_payload(tmp_path):
+    payload = json.loads(json.dumps(ingest_file(PHOTOS / HEIC_WEST, tmp_path).to_event_payload()))
+    assert payload["accuracy_m"] == pytest.approx(38.81, abs=0.01)
+    assert set(payload["position"]) == {"lat", "lon"}
+
+
+def test_accuracy_synthetic():
+    meta = gps_meta(GPSHPositioningError=IFDRational(3881, 100))
+    assert meta.position == Position(30.26, 120.5, 38.81) and meta.accuracy_m == 38.81
+
+
+def test_accuracy_without_a_position_is_dropped():
+    meta = gps_meta(((0.0, 0.0, 0.0), "N"), ((0.0, 0.0, 0.0), "E"), GPSHPositioningError=IFDRational(5, 1))
+    assert meta.position is None and meta.accuracy_m is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        IFDRational(1, 0),  # zero denominator: Pillow reads NaN
+        IFDRational(0, 0),
+        IFDRational(0, 1),  # zero metres is no accuracy
+    ],
+)
+def test_accuracy_broken_is_none_and_keeps_the_position(value, tmp_path):
+    gps = {
+        ExifTags.GPS.GPSLatitude: N[0],
+        ExifTags.GPS.GPSLatitudeRef: N[1],
+        ExifTags.GPS.GPSLongitude: E[0],
+        ExifTags.GPS.GPSLongitudeRef: E[1],
+        ExifTags.GPS.GPSHPositioningError: value,
+    }
+    data = jpeg(Image.new("RGB", (8, 8)), gps=gps)
+    meta = read_metadata(data)
+    assert meta.accuracy_m is None
+    assert meta.position == Position(30.26, 120.5)
+    assert ingest_bytes(data, tmp_path).metadata == meta  # nothing crashes on the way to storage
+
+
+def jpeg_with_patched_accuracy(tiff_type: int, value: bytes) -> bytes:
+    """A JPEG whose GPSHPositioningError entry is rewritten after Pillow wrote it: another
+    TIFF type (10 = SRATIONAL, 2 = ASCII, 12 = DOUBLE) and 8 bytes of value (given
+    little-endian), which Pillow's writer refuses to produce."""
+    gps = {
+        ExifTags.GPS.GPSLatitude: N[0],
+        ExifTags.GPS.GPSLatitudeRef: N[1],
+        ExifTags.GPS.GPSLongitude: E[0],
+        ExifTags.GPS.GPSLongitudeRef: E[1],
+        ExifTags.GPS.GPSHPositioningError: IFDRational(3881, 100),
+    }
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(gps)
+    raw = bytearray(exif.tobytes())
+    tiff = 6  # after b"Exif\0\0"
+    order = {b"II": "<", b"MM": ">"}[bytes(raw[tiff : tiff + 2])]
+    entry = raw.index(struct.pack(order + "HHI", 31, 5, 1))  # tag 31, RATIONAL, count 1
+    (offset,) = struct.unpack_from(order + "I", raw, entry + 8)
+    assert struct.unpack_from(order + "II", raw, tiff + offset) == (3881, 100)
+    struct.pack_into(order + "HHI", raw, entry, 31, tiff_type, 8 if tiff_type == 2 else 1)
+    if order == ">" and tiff_type != 2:  # swap each number of the value to big-endian
+        size = 8 if tiff_type == 12 else 4
+        value = b"".join(value[i : i + size][::-1] for i in range(0, 8, size))
+    raw[tiff + offset : tiff + offset + 8] = value
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "JPEG", exif=bytes(raw))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "tiff_type, value",
+    [
+        (10, struct.pack("<ii", -3881, 100)),  # SRATIONAL: -38.81 m
+        (10, struct.pack("<ii", 3881, -100)),
+        (10, struct.pack("<ii", -1, 0)),  # negative over zero
+        (5, struct.pack("<II", 7, 0)),  # RATIONAL over zero
+        (2, b"38.81\x00\x00\x00"),  # text, not a number
+        (12, struct.pack("<d", float("inf"))),  # DOUBLE infinity
+        (12, struct.pack("<d", float("nan"))),
+        (12, struct.pack("<d", -2.5)),
+    ],
+)
+def test_accuracy_crafted_nonsense_is_none(tiff_type, value, tmp_path):
+    data = jpeg_with_patched_accuracy(tiff_type, value)
+    meta = read_metadata(data)
+    assert meta.accuracy_m is None
+    assert meta.position == Position(30.26, 120.5)  # the fix itself is still good
+    stored = ingest_bytes(data, tmp_path)
+    assert stored.metadata == meta and stored.to_event_payload()["accuracy_m"] is None
+
+
+def test_accuracy_crafted_sensible_double_is_read():
+    assert read_metadata(jpeg_with_patched_accuracy(12, struct.pack("<d", 4.5))).accuracy_m == 4.5
 
 
 # ---------------------------------------------------------------- refusals

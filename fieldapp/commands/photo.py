@@ -47,6 +47,7 @@ def _inspect(path: Path, photo_dir: Path) -> dict:
         "file": str(path),
         "ok": True,
         "position": payload["position"],
+        "accuracy_m": payload["accuracy_m"],  # metres, from GPSHPositioningError; null if unknown
         "orientation": payload["orientation"],
         "taken_at": payload["taken_at"],
         "width": payload["width"],

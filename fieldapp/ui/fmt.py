@@ -90,6 +90,18 @@ def accuracy_text(accuracy_m: Optional[float], warn_above_m: float) -> tuple[str
     return strings.LOCATION_OK.format(m=m), False
 
 
+def photo_position_text(p: Position, warn_above_m: float) -> tuple[str, bool]:
+    """(text, is_warning) for the photo's EXIF position used when there is no GPS fix;
+    its accuracy (GPSHPositioningError) is said, or that it is unknown."""
+    pos = position(p)
+    if p.accuracy_m is None or p.accuracy_m <= 0:
+        return strings.LOCATION_FROM_PHOTO_UNKNOWN.format(pos=pos), False
+    m = round(p.accuracy_m)
+    if p.accuracy_m > warn_above_m:
+        return strings.LOCATION_FROM_PHOTO_POOR.format(pos=pos, m=m), True
+    return strings.LOCATION_FROM_PHOTO.format(pos=pos, m=m), False
+
+
 # --- errors ---------------------------------------------------------------------------
 
 def error_message(exc: BaseException) -> str:

@@ -21,7 +21,7 @@ from fieldapp.ui.data import (
     write_settings,
 )
 from fieldapp.ui.theme import Palette
-from prefill import PHOTO_NO_EXIF, register_case, tiny_photo
+from prefill import PHOTO_GPS, PHOTO_NO_EXIF, PHOTOS, register_case, tiny_photo
 
 NOW = "2022-06-01T09:00:00+08:00"
 
@@ -52,6 +52,17 @@ def test_dates_distances_positions():
     text, warn = fmt.accuracy_text(120.4, 50)
     assert warn and "120" in text
     assert fmt.accuracy_text(None, 50) == (strings.LOCATION_OK_UNKNOWN, False)
+
+
+
+def test_photo_position_texts_say_the_accuracy_or_that_it_is_unknown():
+    here = "北纬 34.26550，东经 108.95420"
+    assert fmt.photo_position_text(Position(34.2655, 108.9542, 38.81), 50) == (
+        f"没有定位：将使用照片里的位置（{here}），精度约 39 米", False)
+    text, warn = fmt.photo_position_text(Position(34.2655, 108.9542, 120.4), 50)
+    assert warn and "120 米" in text and "偏差较大" in text
+    assert fmt.photo_position_text(Position(34.2655, 108.9542), 50) == (
+        f"没有定位：将使用照片里的位置（{here}），精度未知", False)
 
 
 def test_history_texts_are_chinese():
@@ -208,3 +219,32 @@ def test_new_case_form_refuses_without_category_photo_or_place(tmp_path):
     assert screen.problems() == strings.NEED_PLACE              # no GPS, no EXIF, no place
     screen.place.value = "road 1"
     assert screen.problems() is None
+
+
+def test_new_case_without_a_fix_shows_the_photo_position_and_its_accuracy(tmp_path):
+    import flet as ft
+
+    from fieldapp.ui.screens import new_case
+
+    ctx = AppContext(data_dir=tmp_path, clock=frozen_clock(NOW))
+    screen = new_case.build(ctx).data                          # no page: no GPS fix
+    heic = queries.inspect_photo((PHOTOS / "15_heic_gps-west_apple__IMG_5195.HEIC").read_bytes())
+    assert heic.position.accuracy_m == pytest.approx(38.81, abs=0.01)
+    screen.photos.photos.append(heic)
+    screen._render_location()
+    assert screen.location_text.value == strings.LOCATION_FROM_PHOTO.format(
+        pos=fmt.position(heic.position), m=39)
+    assert screen.location_icon.icon == ft.Icons.LOCATION_OFF             # no fix, but no warning
+
+    far = queries.PickedPhoto(heic.data, heic.thumb, Position(34.2655, 108.9542, 80.0), None)
+    screen.photos.photos[:] = [far]                            # > gps_warn_accuracy_m (50 m)
+    screen._render_location()
+    assert screen.location_text.value == strings.LOCATION_FROM_PHOTO_POOR.format(
+        pos=fmt.position(far.position), m=80)
+    assert screen.location_icon.icon == ft.Icons.WARNING_AMBER
+
+    screen.photos.photos[:] = [queries.inspect_photo(PHOTO_GPS.read_bytes())]  # no accuracy tag
+    screen._render_location()
+    assert screen.location_text.value.endswith("精度未知")
+    assert screen.location_text.value == strings.LOCATION_FROM_PHOTO_UNKNOWN.format(
+        pos=fmt.position(screen.photos.exif_position))

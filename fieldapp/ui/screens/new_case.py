@@ -239,12 +239,14 @@ class NewCaseScreen:
             self.location_text.value = text
             self.location_text.color = Palette.DUE_TODAY if warn else None
             return
+        # No fix: Casework falls back to the first photo's EXIF position, with its accuracy.
         exif = self.photos.exif_position
-        self.location_icon.icon = ft.Icons.LOCATION_OFF
+        text, warn = (fmt.photo_position_text(exif, self.data.rules.gps_warn_accuracy_m)
+                      if exif else (strings.LOCATION_NONE, False))
+        self.location_icon.icon = ft.Icons.WARNING_AMBER if warn else ft.Icons.LOCATION_OFF
         self.location_icon.color = Palette.DUE_TODAY
         self.location_text.color = Palette.DUE_TODAY
-        self.location_text.value = (strings.LOCATION_FROM_PHOTO.format(pos=fmt.position(exif))
-                                    if exif else strings.LOCATION_NONE)
+        self.location_text.value = text
 
     async def _photos_changed(self) -> None:
         self._render_location()
