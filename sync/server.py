@@ -33,11 +33,12 @@ from starlette.requests import ClientDisconnect
 
 from fieldapp.domain.rules import Rules
 from fieldapp.photos import sweep_temp_files
-from fieldapp.store import ACCEPTED, CONFLICT, Store
+from fieldapp.store import Store
 from sync import auth, policy
 from sync import protocol as p
 from sync import storage
 from sync.blobs import BlobStore
+from sync.intake import take_events
 
 log = logging.getLogger("fieldapp.sync.server")
 
@@ -154,31 +155,7 @@ class Office:
     # --- work done on the store threads -------------------------------------------------
 
     def push(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
-        results: list[dict | None] = []
-        passed: list[tuple[int, object]] = []  # (index in results, event)
-        batch_cases: dict[str, str] = {}
-        with store.write():  # one transaction, one fsync for the whole batch
-            for raw in raw_events:
-                verdict = policy.judge(raw, device, store, self.blobs.has, batch_cases)
-                if verdict.event is not None:
-                    passed.append((len(results), verdict.event))
-                    results.append(None)
-                    continue
-                if verdict.result["status"] == p.REJECTED:
-                    storage.record_rejection(store, device.device_id, verdict.result["id"],
-                                             verdict.result["reason"], verdict.result["detail"])
-                results.append(verdict.result)
-            # One append for the batch: each case's projection is refreshed once, not per event.
-            outcomes = store.append([event for _, event in passed], assign_server_seq=True) if passed else []
-            storage.record_origin(store, [o.seq for o in outcomes if o.status == ACCEPTED], device.device_id)
-            for (index, event), outcome in zip(passed, outcomes):
-                if outcome.status == CONFLICT:
-                    storage.record_conflict(store, event.id, device.device_id, event.to_dict(), event.content_hash())
-                    results[index] = {"id": event.id, "status": p.CONFLICT}
-                else:
-                    results[index] = {"id": event.id, "status": outcome.status, "server_seq": outcome.seq}
-            top = storage.max_seq(store)
-            self.blobs.sync_dirs()  # the photos these events name are durable before the events are
+        results, top = take_events(store, device, raw_events, self.blobs.has, self.blobs.sync_dirs)
         self.identity.committed(top)
         return results
 

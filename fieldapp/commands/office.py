@@ -57,6 +57,10 @@ def register(sub) -> None:
 
     action("conflicts", "events a phone sent with an id the office holds with other content", _conflicts)
 
+    receive = action("import-phone", "take a phone's outbox file (fieldapp sync export / the app's 导出到文件) "
+                     "as if it had synced", _import_phone)
+    receive.add_argument("files", type=Path, nargs="+", metavar="FILE")
+
     backup = action("backup", "copy the office database consistently (safe while serving)", _backup)
     backup.add_argument("dest", type=Path, metavar="FILE")
 
@@ -94,6 +98,25 @@ def _serve(args) -> int:
     serve(data_dir, rules, host=args.host, port=args.port, log_level=args.log_level,
           dashboard=not args.no_dashboard)
     return 0
+
+
+def _import_phone(args) -> int:
+    from fieldapp.ui import fmt
+    from sync import storage
+    from sync.outbox import OutboxError, import_outbox
+
+    failed = 0
+    with storage.open_office(_dir(args), load_rules(args.year)) as store:
+        for path in args.files:
+            try:
+                result = import_outbox(_dir(args), store, path)
+            except (OutboxError, OSError) as exc:
+                failed += 1
+                code = exc.code if isinstance(exc, OutboxError) else "not_outbox"
+                print(f"{path.name}: {fmt.outbox_error(code)}")
+                continue
+            print("\n".join(fmt.outbox_imported_lines(result, path.name)))
+    return 1 if failed else 0
 
 
 def _enrol(args) -> int:

@@ -3,6 +3,7 @@
     fieldapp sync --server URL [--data-dir D]             one sync run, then a summary
     fieldapp sync enrol --server URL --code CODE [--data-dir D]
     fieldapp sync status [--data-dir D]                   what is still waiting, and why
+    fieldapp sync export FILE [--data-dir D]              what is still waiting, as a file for the office
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ def register(sub) -> None:
     status = actions.add_parser("status", help="what is still waiting to be sent, and why")
     _common(status, sub=True)
     status.set_defaults(handler=_status)
+    export = actions.add_parser("export", help="write what the office has not acknowledged to FILE "
+                                "(carried over by cable or memory card; `fieldapp office import-phone FILE`)")
+    _common(export, sub=True)
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.set_defaults(handler=_export)
 
 
 def _common(parser, *, sub: bool) -> None:
@@ -113,6 +119,24 @@ def _status(args) -> int:
         print(f"pending: {events} events, {photos} photos; last sync: {store.get_meta('sync.last_sync_at') or 'never'}")
         for row in book.pending_errors():
             print(f"  {row['event_id']} [{row['code']}] {row['detail']}")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from fieldapp.ui import strings
+    from sync import storage
+    from sync.outbox import OutboxError, export_outbox, write_file_atomically
+
+    with _open(args) as store:
+        try:
+            data, exported = export_outbox(store, _data_dir(args) / storage.PHOTO_DIR)
+        except OutboxError as exc:
+            print(strings.OUTBOX_ERRORS.get(exc.code, exc.code))
+            return EXIT_STOPPED
+    write_file_atomically(args.file, data)
+    print(strings.OUTBOX_EXPORTED.format(events=exported.events, photos=exported.photos, file=args.file))
+    if exported.photos_missing:
+        print(strings.OUTBOX_EXPORTED_MISSING.format(n=len(exported.photos_missing)))
     return EXIT_OK
 
 

@@ -166,3 +166,25 @@ def _date_text(value) -> str:
         return date_short(date.fromisoformat(str(value)))
     except ValueError:
         return str(value or "")
+
+
+# --- the outbox file (sync/outbox.py) ------------------------------------------------------
+
+
+def outbox_imported_lines(result, file_name: str) -> list[str]:
+    """What the office is told after importing a phone's outbox file (sync.outbox.Imported)."""
+    lines = [strings.OUTBOX_IMPORTED.format(file=file_name, inspector=result.inspector, events=result.events,
+                                            accepted=result.accepted, duplicate=result.duplicate,
+                                            photos=result.photos_stored)]  # fmt: skip
+    if result.rejected:
+        reasons = dict.fromkeys(strings.SYNC_REJECTIONS.get(r["reason"], r["reason"]) for r in result.rejected)
+        lines.append(strings.OUTBOX_REJECTED.format(n=len(result.rejected), reasons=strings.LIST_SEPARATOR.join(reasons)))
+    if result.missing_blob:
+        lines.append(strings.OUTBOX_WAITING.format(n=len(result.missing_blob)))
+    if result.conflict:
+        lines.append(strings.OUTBOX_CONFLICTS.format(n=result.conflict))
+    return lines
+
+
+def outbox_error(code: str) -> str:
+    return strings.OUTBOX_ERRORS.get(code) or strings.OUTBOX_ERRORS["damaged"]

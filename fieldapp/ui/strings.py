@@ -781,3 +781,24 @@ IMPORT_TALLY_HELP = (
 CLI_NO_RULES = "没有 {year} 年度的考核规则：{detail}"
 CLI_NO_FILE = "{file}: 文件不存在"
 CLI_REPORT_WRITTEN = "报表已写入 {path}"
+
+# --- the outbox file: records carried to the office by cable or memory card (sync/outbox.py) ------
+OUTBOX_EXPORT = "导出到文件"
+OUTBOX_EXPORT_HINT = "连不上办公室时：把待上传的记录和照片导出成一个文件，用数据线或存储卡带到办公室导入。"
+OUTBOX_EXPORTING = "正在导出…"
+OUTBOX_EXPORTED = "已导出 {events} 条记录、{photos} 张照片：{file}"
+OUTBOX_EXPORTED_MISSING = "另有 {n} 张照片在本机找不到，未能导出。"
+OUTBOX_NOTHING = "没有待上传的记录，不需要导出。"
+OUTBOX_IMPORTED = "{file}：{inspector} 的 {events} 条记录，新增 {accepted} 条，已有 {duplicate} 条；新照片 {photos} 张"
+OUTBOX_REJECTED = "{n} 条记录被拒收：{reasons}"
+OUTBOX_WAITING = "{n} 条记录缺少照片，等手机联网同步后补齐"
+OUTBOX_CONFLICTS = "{n} 条记录与办公室已有的内容不同，没有覆盖（见 fieldapp office conflicts）"
+OUTBOX_ERRORS = {
+    "not_outbox": "这不是手机导出的数据文件。",
+    "version": "文件版本不受支持：请更新办公室的程序。",
+    "damaged": "文件已损坏或被改动过，没有导入任何记录：请在手机上重新导出。",
+    "unknown_device": "这部手机没有在本办公室登记，没有导入：请先登记手机。",
+    "revoked": "这部手机的登记已被撤销，没有导入。",
+    "too_large": "文件中有过大的内容，没有导入。",
+    "not_enrolled": "本机还没有登记，不能导出：请先在“同步”页用登记码登记。",
+}
