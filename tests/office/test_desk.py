@@ -8,6 +8,7 @@ import asyncio
 import logging
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from fieldapp.office.dashboard.live import LiveBoard, open_store_factory
 from fieldapp.office.dashboard.sample import SAMPLE_NOW, fill_sample_office
 from fieldapp.office.report import to_json
 from sync.storage import open_office
+from tests.conftest import PHOTOS
 
 REPO = Path(__file__).resolve().parents[2]
 OFFICE = cmd.Actor("office:test", "office")
@@ -228,6 +230,49 @@ def test_import_upload_is_all_or_nothing(office_dir, rules, tmp_path):
         desk.office.close()
 
     run(scenario)
+
+
+def test_a_phone_outbox_file_uploaded_on_the_dashboard_counts_at_once(office_dir, rules, tmp_path):
+    from fieldapp.casework import Casework
+    from fieldapp.ui import fmt
+    from sync import auth, phonebook, storage
+    from sync.outbox import export_outbox
+
+    path, _ = office_dir
+    with open_office(path, rules) as office:
+        code, _ = auth.create_code(office, "inspector-9", ["C4"], now=SAMPLE_NOW)
+        device, token = auth.redeem_code(office, code, now=SAMPLE_NOW)
+    phone_dir = tmp_path / "phone"
+    with phonebook.open_phone(phone_dir, rules) as phone:
+        phonebook.PhoneBook(phone).save_credentials("http://unreachable", token, device.device_id, "inspector-9", ["C4"])
+        work = Casework(phone, phone_dir / storage.PHOTO_DIR, cmd.Actor("inspector-9", device.device_id),
+                        clock=lambda: SAMPLE_NOW - timedelta(days=20))  # fmt: skip
+        photo = (PHOTOS / "01_gps_apple__Apple_iPhone_4.jpg").read_bytes()
+        case = work.register(community="C4", category="Z1", photos=[photo], place="北街", deadline=date(2022, 5, 15))
+        data, exported = export_outbox(phone, phone_dir / storage.PHOTO_DIR)
+    assert exported.events == 2 and exported.photos == 1
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        _u, token = await desk.login("li", "li-password")
+        _v, viewer = await desk.login("zhao", "zhao-password")
+        before = desk.snapshot().live.community("C4").final
+        with pytest.raises(users.NotAllowed):
+            await desk.import_outbox_upload(viewer, data)
+        result = await desk.import_outbox_upload(token, data)
+        lines = fmt.outbox_imported_lines(result, "outbox.zip")
+        after = desk.snapshot().live.community("C4").final
+        await desk.stop()
+        desk.office.close()
+        return result, lines, before, after
+
+    result, lines, before, after = run(scenario)
+    assert (result.accepted, result.photos_stored, result.inspector) == (2, 1, "inspector-9")
+    assert lines[0].startswith("outbox.zip：inspector-9 的 2 条记录，新增 2 条")
+    assert after == before - Decimal("0.1")  # its inspector's D case, overdue on 1 June, costs C4 at once
+    with open_office(path, rules) as office:
+        assert office.case(case.case_id).community == "C4"
 
 
 def test_download_tickets_are_single_use_short_lived_and_of_one_kind(office_dir, rules, monkeypatch):

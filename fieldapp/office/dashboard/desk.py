@@ -41,6 +41,7 @@ from fieldapp.office.dashboard.live import LiveBoard, Snapshot, open_store_facto
 from fieldapp.office.imports import OFFICE_DEVICE, ImportReport, import_file
 from fieldapp.office.records import KnownCase, RecordBuilder, RecordError, to_events
 from fieldapp.store import ACCEPTED, DUPLICATE, AppendResult
+from sync.outbox import import_outbox
 from sync.storage import office_photo_dir
 
 log = logging.getLogger("fieldapp.office.dashboard")
@@ -352,6 +353,21 @@ class Desk:
             self._committed(top)
             await self.refresh()
         return report
+
+    async def import_outbox_upload(self, token: str | None, data: bytes):
+        """Take a phone's outbox file (sync/outbox.py) as the session's user: exactly as its sync would."""
+        session_now = self.session_clock()
+
+        def guarded(store):
+            users.require_writer(users.resume_session(store, token, session_now))
+            result = import_outbox(self.data_dir, store, data)
+            return result, store.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+        result, top = await self.office.write(guarded)
+        if result.accepted:
+            self._committed(top)
+            await self.refresh()
+        return result
 
     # --- download tickets --------------------------------------------------------------------------
 

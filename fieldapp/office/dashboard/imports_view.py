@@ -1,6 +1,8 @@
-"""录入 › 导入 Excel 模板: pick a file (FilePicker, bytes in the browser), import it all or nothing
+"""录入 › 导入文件: pick a file (FilePicker, bytes in the browser), import it all or nothing
 (office/imports.py import_file on a temp copy, as the session's user), and show what was
 wrong — cell and reason — or what was imported. Also the template downloads.
+
+A phone's outbox file (.zip, sync/outbox.py) is taken exactly as that phone's sync would be.
 
 Handles: ``import-pick``, ``message-import``, ``import-problems`` (the table of problems),
 ``template-superior``, ``template-survey``.
@@ -13,10 +15,12 @@ import flet as ft
 from fieldapp.office import users
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
-from fieldapp.ui import strings
+from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
+from sync.outbox import OutboxError
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_OUTBOX_UPLOAD = 100 * 1024 * 1024  # a week of photos; bigger ones: fieldapp office import-phone
 
 
 class ImportForm:
@@ -42,19 +46,24 @@ class ImportForm:
     async def _pick(self, e=None) -> None:
         if self.picker is None:
             self.picker = ft.FilePicker()  # a service: kept referenced by this form
-        files = await self.picker.pick_files(allowed_extensions=["xlsx", "jsonl"], with_data=True)
+        files = await self.picker.pick_files(allowed_extensions=["xlsx", "jsonl", "zip"], with_data=True)
         if not files:
             return
         f = files[0]
         data = bytes(f.bytes or b"")
         self.problems.content = None
-        if len(data) > MAX_UPLOAD:
-            self.message.show(strings.DASH_ERROR.format(detail=f"{f.name} > {MAX_UPLOAD // 1024 // 1024} MB"), "error")
+        outbox = f.name.lower().endswith(".zip")
+        limit = MAX_OUTBOX_UPLOAD if outbox else MAX_UPLOAD
+        if len(data) > limit:
+            self.message.show(strings.DASH_ERROR.format(detail=f"{f.name} > {limit // 1024 // 1024} MB"), "error")
             self.ctx.page.update()
             return
         self.message.show(strings.DASH_IMPORTING, "info")
         self.ctx.page.update()
         try:
+            if outbox:
+                await self._outbox(f.name, data)
+                return
             report = await self.ctx.desk.import_upload(self.ctx.token, f.name, data)
         except users.NotAllowed as exc:
             self.message.show(strings.DASH_REFUSED_READ_ONLY if exc.code == "read_only"
@@ -64,6 +73,16 @@ class ImportForm:
                 await self.ctx.logged_out(strings.DASH_SESSION_OVER)
             return
         self.show_report(report)
+        self.ctx.page.update()
+
+    async def _outbox(self, name: str, data: bytes) -> None:
+        try:
+            result = await self.ctx.desk.import_outbox_upload(self.ctx.token, data)
+        except OutboxError as exc:
+            self.message.show(f"{name}：{fmt.outbox_error(exc.code)}", "error")
+        else:
+            self.message.show("\n".join(fmt.outbox_imported_lines(result, name)),
+                              "error" if result.rejected or result.conflict else "ok")
         self.ctx.page.update()
 
     def show_report(self, report) -> None:
