@@ -248,3 +248,18 @@ def test_new_case_without_a_fix_shows_the_photo_position_and_its_accuracy(tmp_pa
     assert screen.location_text.value.endswith("精度未知")
     assert screen.location_text.value == strings.LOCATION_FROM_PHOTO_UNKNOWN.format(
         pos=fmt.position(screen.photos.exif_position))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Tokyo", "Asia/Kamchatka", "Europe/Berlin",
+                                  "UTC", "America/New_York", "Pacific/Honolulu", "Asia/Kolkata"])
+def test_a_picked_deadline_is_the_day_the_phone_showed_in_any_time_zone(zone):
+    """From UTC−11 to UTC+12 (the UTC+8 China of the plan among them)."""
+    from zoneinfo import ZoneInfo
+
+    from fieldapp.ui.screens.new_case import picked_date
+
+    for day in (date(2022, 6, 24), date(2022, 12, 31), date(2023, 1, 1)):
+        sent = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+        assert picked_date(sent) == day, (zone, sent)
+    assert picked_date(date(2022, 6, 24)) == date(2022, 6, 24)
+    assert picked_date(datetime(2022, 6, 24, 0, 0)) == date(2022, 6, 24)

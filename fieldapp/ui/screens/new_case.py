@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
 import flet as ft
@@ -53,6 +53,18 @@ CATEGORY_ICONS = {
 
 def default_deadline(data: DataService, today: date) -> date:
     return today + timedelta(days=data.rules.source(INSPECTOR_SOURCE).default_rectification_days)
+
+
+def picked_date(value) -> date:
+    """The day a DatePicker answer means. The client sends the midnight that starts the day in
+    the phone's own time zone, as UTC: between 12:00 UTC the day before (UTC+12) and 11:00 UTC
+    that day (UTC−11). Twelve hours later it is that day in UTC wherever the phone is — unlike
+    converting it to China time, which gives the day before on a phone set east of UTC+8."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        return value.date()
+    return (value.astimezone(timezone.utc) + timedelta(hours=12)).date()
 
 
 class NewCaseScreen:
@@ -191,6 +203,10 @@ class NewCaseScreen:
                                     f"{strings.DUE_IN_DAYS.format(n=days) if days else strings.DUE_TODAY}")
 
     def _pick_deadline(self, e=None) -> None:
+        today = self.ctx.today()  # not when the screen was built: the app may stay open past midnight
+        self.date_picker.first_date = self._as_datetime(today)
+        self.date_picker.last_date = self._as_datetime(today + timedelta(days=366))
+        self.date_picker.current_date = self._as_datetime(today)
         self.date_picker.value = self._as_datetime(self.deadline)
         self.ctx.page.show_dialog(self.date_picker)
 
@@ -198,10 +214,7 @@ class NewCaseScreen:
         value = self.date_picker.value
         if value is None:
             return
-        picked = value.date() if isinstance(value, datetime) else value
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            # the client sends local midnight as UTC: shift back to the local date
-            picked = value.astimezone(self.data.rules.tz).date()
+        picked = picked_date(value)
         if picked < self.ctx.today():
             self._say(strings.ERRORS["deadline_in_past"], "error")
             return
