@@ -180,17 +180,30 @@ def chip_row(chips: list[ft.Control]) -> ft.Row:
 
 
 class CommunityPicker:
-    """A wrapping row of chips choosing one community; `value` is the chosen code."""
+    """A wrapping row of chips choosing one community; `value` is the chosen code.
+
+    It starts on the inspector's own community and follows it when 我的 changes it
+    (`follow_home`), until the inspector picks one here."""
 
     def __init__(self, communities, value: str):
         self.communities = communities
         self.value = value
+        self.picked = False
         self.row = chip_row([])
         self.render()
 
     def choose(self, code: str) -> None:
         self.value = code
+        self.picked = True
         self.render()
+
+    def follow_home(self, home: str) -> bool:
+        """Move to `home` unless a community was picked here; whether anything changed."""
+        if self.picked or home == self.value:
+            return False
+        self.value = home
+        self.render()
+        return True
 
     def render(self) -> None:
         self.row.controls = [

@@ -263,3 +263,15 @@ def test_a_picked_deadline_is_the_day_the_phone_showed_in_any_time_zone(zone):
         assert picked_date(sent) == day, (zone, sent)
     assert picked_date(date(2022, 6, 24)) == date(2022, 6, 24)
     assert picked_date(datetime(2022, 6, 24, 0, 0)) == date(2022, 6, 24)
+
+
+def test_the_community_chooser_follows_the_inspectors_own_until_one_is_picked(rules):
+    from fieldapp.ui.components import CommunityPicker
+
+    picker = CommunityPicker(rules.communities, "C1")
+    assert picker.follow_home("C3") and picker.value == "C3"  # 我的 changed: an open form follows
+    assert not picker.follow_home("C3")
+    selected = [chip.selected for chip in picker.row.controls]
+    assert selected == [c.code == "C3" for c in rules.communities]
+    picker.choose("C2")  # picked here: the inspector's choice stays
+    assert not picker.follow_home("C4") and picker.value == "C2"
