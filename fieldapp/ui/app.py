@@ -4,7 +4,9 @@
 
 ``--demo`` fills an EMPTY store with a living sample (`fieldapp.demo.fill_demo`);
 a store that has data is never touched. Environment: ``FIELDAPP_DATA_DIR`` (data folder, if no ``--data-dir``),
-``FIELDAPP_NOW`` (ISO timestamp with offset: freezes the clock, for tests).
+``FIELDAPP_NOW`` (ISO timestamp with offset: freezes the clock, for tests),
+``FIELDAPP_AUTOSYNC=0`` (no automatic sync; ``FIELDAPP_AUTOSYNC_*_S`` set its timing:
+fieldapp/ui/autosync.py, docs/sync.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import flet as ft
 import fieldapp
 from fieldapp.rules import load_rules
 from fieldapp.ui import strings
+from fieldapp.ui.autosync import enabled_by_env
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, prepare_data_dir
 from fieldapp.ui.device import Device
@@ -117,8 +120,11 @@ def attach_data(ctx: AppContext, demo: bool = False) -> AppContext:
 
 
 def build_main(ctx: AppContext) -> Callable[[ft.Page], None]:
-    """A Flet `main` bound to `ctx` (one per process, shared by all sessions)."""
+    """A Flet `main` bound to `ctx` (one per process, shared by all sessions); starts the
+    automatic sync (one per process too) unless ``FIELDAPP_AUTOSYNC=0``."""
     ctx = attach_data(ctx)
+    if enabled_by_env():
+        ctx.data.start_autosync()
 
     def session_main(page: ft.Page) -> None:
         setup_page(page)

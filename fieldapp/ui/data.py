@@ -19,6 +19,11 @@ alias, so events written before enrolment are accepted too (docs/sync.md). The
 phone keeps it too (``inspector_earlier_ids``): what was written under it is still
 "mine" (`Settings.my_ids`: 我登记的, today's questionnaires).
 `run_sync` runs sync work on its own thread (one at a time), with its own Store.
+
+Every sync run — automatic or asked for by 立即同步 — goes through `DataService.autosync`
+(fieldapp/ui/autosync.py: one run at a time, the automatic schedule), which runs
+`sync_job` on that thread. Records saved through `DataService.casework` tell it, so
+a new record is sent a few seconds later without anyone tapping anything.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from fieldapp.casework import Casework
 from fieldapp.domain.commands import Actor
 from fieldapp.domain.rules import Rules
 from fieldapp.store import Store
+from fieldapp.ui.autosync import STOP_CODES, AutoSync, Skipped, Timing
 from sync import phonebook
 from sync.protocol import is_local_actor
 
@@ -165,6 +171,57 @@ def enrol_phone(store: Store, server_url: str, code: str, label: str = "", **kwa
     return info, adopt_enrolment(store)
 
 
+def sync_job(store: Store, photo_dir: Path, progress: Callable, manual: bool, *,
+             transport: Any = None) -> Any:
+    """One sync run on the sync thread: a SyncResult, or (an automatic run) `Skipped` without
+    touching the network when there is nobody to talk to — not enrolled, or the last run since
+    the enrolment was refused for the token (revoked stays revoked across restarts).
+
+    An automatic run gives up a request after 3 tries (the schedule retries later); a run the
+    user asked for keeps the client's 5. `transport`: tests wrap the real one (sync_kit)."""
+    from sync.channel import RetryPolicy
+    from sync.client import SyncClient
+
+    kwargs: dict[str, Any] = {}
+    if not manual:
+        book = phonebook.PhoneBook(store)
+        creds = book.credentials()
+        if not creds["token"] or not creds["server_url"]:
+            return Skipped("not_enrolled")
+        last = book.last_run() or {}
+        if last.get("stopped") in STOP_CODES and str(last.get("at", "")) >= (creds["enrolled_at"] or ""):
+            return Skipped(str(last["stopped"]))
+        kwargs["retry"] = RetryPolicy(attempts=3)
+    return SyncClient(store, photo_dir, progress=progress, transport=transport, **kwargs).run()
+
+
+class _TellingCasework(Casework):
+    """Casework that tells `on_write` after each record it stored (for the automatic sync)."""
+
+    def __init__(self, *args: Any, on_write: Callable[[], None]):
+        super().__init__(*args)
+        self._on_write = on_write
+
+    def _told(self, value: T) -> T:
+        try:
+            self._on_write()
+        except Exception:  # noqa: BLE001 - the record is stored; a sync hiccup must not say otherwise
+            log.exception("could not schedule a sync")
+        return value
+
+    def register(self, **kwargs: Any):
+        return self._told(super().register(**kwargs))
+
+    def recheck(self, case_id: str, **kwargs: Any):
+        return self._told(super().recheck(case_id, **kwargs))
+
+    def void(self, case_id: str, reason: str):
+        return self._told(super().void(case_id, reason))
+
+    def answer_survey(self, community: str, answer: str, comment: str = ""):
+        return self._told(super().answer_survey(community, answer, comment))
+
+
 class DataService:
     """Process-wide: where the data lives, the clock, the worker threads, the settings."""
 
@@ -183,6 +240,8 @@ class DataService:
         self._stores: list[Store] = []
         self._lock = threading.Lock()
         self._settings: Optional[Settings] = None
+        self._autosync: Optional[AutoSync] = None
+        self._sync_transport: Any = None  # tests: a wrapper around the real httpx transport
 
     # --- stores --------------------------------------------------------------
 
@@ -212,7 +271,37 @@ class DataService:
         return await loop.run_in_executor(
             self._sync_pool, functools.partial(self.run_here, fn, *args, **kwargs))
 
+    # --- sync runs ---------------------------------------------------------------
+
+    @property
+    def autosync(self) -> AutoSync:
+        """The one way to run a sync (one at a time); automatic tries only after `start_autosync`."""
+        with self._lock:
+            if self._autosync is None:
+                self._autosync = AutoSync(self._sync_job, Timing.from_env())
+            return self._autosync
+
+    def start_autosync(self, timing: Optional[Timing] = None, *, transport: Any = None) -> AutoSync:
+        """Turn the automatic sync on (the app does at start). `timing`/`transport`: for tests."""
+        auto = self.autosync
+        if timing is not None:
+            auto.retime(timing)
+        if transport is not None:
+            self._sync_transport = transport
+        return auto.start()
+
+    def _sync_job(self, progress: Callable, manual: bool) -> Any:
+        """On the autosync thread: the run itself goes to the sync thread (after any enrolment)."""
+        return self._sync_pool.submit(self.run_here, sync_job, self.photo_dir, progress, manual,
+                                      transport=self._sync_transport).result()
+
+    def _local_change(self) -> None:
+        if self._autosync is not None:
+            self._autosync.local_change()
+
     def close(self) -> None:
+        if self._autosync is not None:
+            self._autosync.close()
         self._pool.shutdown(wait=True)
         self._sync_pool.shutdown(wait=True)
         with self._lock:
@@ -235,8 +324,10 @@ class DataService:
         self._settings = settings
 
     def casework(self, store: Store) -> Casework:
-        """The inspector's Casework on `store` (call inside a worker function)."""
-        return Casework(store, self.photo_dir, self.settings.actor, self.clock)
+        """The inspector's Casework on `store` (call inside a worker function); what it stores
+        schedules an automatic sync."""
+        return _TellingCasework(store, self.photo_dir, self.settings.actor, self.clock,
+                                on_write=self._local_change)
 
     def with_settings(self, **changes: Any) -> Settings:
         return replace(self.settings, **changes)

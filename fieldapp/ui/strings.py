@@ -282,6 +282,19 @@ SYNC_LIST_SEPARATOR = LIST_SEPARATOR
 SYNC_HELD = "{n} 条记录暂未上传：{why}"
 SYNC_HELD_REJECTED = "{n} 条记录被办公室拒收（{why}）：请联系办公室。"
 SYNC_RUNNING = "正在同步，请不要离开办公室无线网络…"
+#: The automatic sync (fieldapp/ui/autosync.py): one line under 上次同步; {when} is like 10:42.
+SYNC_AUTO_NEXT = "自动同步已开启，下次同步 {when}"
+SYNC_AUTO_RUNNING = "正在自动同步…"
+SYNC_AUTO_RETRY = "{why}，{when} 自动重试"
+SYNC_AUTO_WHY = {
+    "network": "连不上办公室",
+    "server_unavailable": "办公室服务器暂时不可用",
+    "not_our_server": "连上的不是办公室服务器（可能要先登录无线网络）",
+}
+SYNC_AUTO_WHY_OTHER = "上次同步没有完成"
+SYNC_AUTO_STOPPED = "自动同步已暂停：重新登记后恢复"
+SYNC_AUTO_NOT_ENROLLED = "登记本机后会自动同步"
+SYNC_AUTO_OFF = "自动同步已关闭：请点“立即同步”"
 #: Sync codes (sync/protocol.py: SERVER_ERRORS, CLIENT_ERRORS) -> what happened and what to do.
 SYNC_MESSAGES = {
     "malformed_json": "办公室无法读取本机发送的数据：请把应用更新到最新版本。",

@@ -1,5 +1,6 @@
 """同步 end to end: a real office (`fieldapp office serve`), a real enrolment code from the
-command line, the phone app in Chromium — enrol, sync, check the office, revoke, sync again.
+command line, the phone app in Chromium — enrol, sync, check the office, revoke, sync again;
+and a new case going to the office by itself (automatic sync), nobody tapping 立即同步.
 
 Plus the screen's pieces without a browser (messages, progress, the address, and
 progress handed from the sync thread to the UI loop).
@@ -43,6 +44,9 @@ def office(tmp_path):
 
 # --- helpers ----------------------------------------------------------------------------------------
 
+#: The app without its automatic sync (fieldapp/ui/autosync.py): only 立即同步 syncs.
+MANUAL_ONLY = {"FIELDAPP_AUTOSYNC": "0"}
+
 def register_case_in_the_app(page: Page, photo: Path, place: str, category: str) -> None:
     goto_tab(page, strings.TAB_NEW)
     expect(by_id(page, "location-status")).to_contain_text(strings.LOCATION_OK.format(m=8), timeout=20_000)
@@ -62,7 +66,7 @@ def own_events(data_dir: Path) -> list[dict]:
 
 def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     code = office.enrol_code("张三", "C1")
-    app = app_factory()
+    app = app_factory(env=MANUAL_ONLY)  # the counts it checks between taps must hold still
     page = open_app(phone_factory(390, 844), app.url)
 
     # a case before enrolment: its events carry the phone's own id
@@ -168,6 +172,44 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     with storage.open_office(office.data_dir, load_rules()) as store:
         places = sorted(r[0] for r in store.db.execute("SELECT place FROM cases"))
     assert places == ["after-enrolment road 2", "before-enrolment road 1", "while-revoked road 3"]
+
+
+def test_a_new_case_goes_to_the_office_by_itself(office, app_factory, phone):
+    """Automatic sync: enrolled, the office up, a case registered — the 同步 screen, just watched,
+    counts it, then (a few seconds later, debounced) sees it go; the office has it. No tap."""
+    app = app_factory(start=False, env={"FIELDAPP_AUTOSYNC_START_S": "0.5",
+                                        "FIELDAPP_AUTOSYNC_DEBOUNCE_S": "8"})  # long enough to see it wait
+    with open_store(app.data_dir) as store:
+        enrol_phone(store, office.url, office.enrol_code("张三", "C1"))
+    app.start()
+    page = open_app(phone, app.url)
+    goto_tab(page, strings.TAB_SYNC)
+    on = strings.SYNC_AUTO_NEXT.split("{")[0]
+    expect(by_id(page, "sync-auto")).to_contain_text(on, timeout=15_000)
+    expect(by_id(page, "sync-last")).to_contain_text(strings.SYNC_LAST_OK.split("{")[0])  # the try at start
+    expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=0))
+
+    register_case_in_the_app(page, PHOTO_NO_EXIF, "automatic road 1", "Z1")
+    n = len(own_events(app.data_dir))
+    goto_tab(page, strings.TAB_SYNC)
+    expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=n))
+    expect(by_id(page, "pending-photos")).to_contain_text(strings.PENDING_PHOTOS.format(n=1))
+
+    # nothing tapped: the screen, only watched, sees the records go
+    expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=0), timeout=30_000)
+    expect(by_id(page, "pending-photos")).to_contain_text(strings.PENDING_PHOTOS.format(n=0))
+    expect(by_id(page, "sync-last")).to_contain_text(strings.SYNC_LAST_OK.split("{")[0])
+    expect(by_id(page, "sync-auto")).to_contain_text(on)
+    expect(by_id(page, "message-sync")).to_have_count(0)  # quiet: no message, no progress bar
+    expect(by_id(page, "sync-progress")).to_have_count(0)
+    settled_screenshot(page, "sync-08-auto-390")
+
+    with storage.open_office(office.data_dir, load_rules()) as store:
+        places = [r[0] for r in store.db.execute("SELECT place FROM cases")]
+        office_ids = sorted(r[0] for r in store.db.execute("SELECT id FROM events"))
+        photos = store.db.execute("SELECT count(*) FROM photos").fetchone()[0]
+    assert places == ["automatic road 1"] and photos == 1
+    assert office_ids == sorted(e["id"] for e in own_events(app.data_dir))
 
 
 def test_what_the_phone_wrote_before_enrolment_stays_mine(office, app_factory, phone):
@@ -320,3 +362,24 @@ def test_a_revoked_token_asks_for_a_code_until_the_next_enrolment():
 
     assert state("2026-01-01T10:00:00+00:00").token_dead
     assert not state("2026-01-02T10:05:00+00:00").token_dead
+
+
+def test_the_screen_follows_the_automatic_sync_without_a_session(tmp_path):
+    """The ``sync-auto`` line and the counts follow what the automatic sync hears (here: a
+    record saved through the data service), on the UI loop (`_apply_auto`)."""
+    screen = sync_screen.SyncScreen(AppContext(data_dir=tmp_path))
+    data = screen.data
+    screen.show(data.run_here(queries.sync_state))
+    assert screen.auto_line.value == strings.SYNC_AUTO_OFF          # never started: 立即同步 only
+    data.autosync.start(thread=False)
+    screen.show(data.run_here(queries.sync_state))
+    assert screen.auto_line.value == strings.SYNC_AUTO_NOT_ENROLLED  # on, but nobody to talk to yet
+    data.run_here(lambda s: data.casework(s).answer_survey("C1", "满意"))
+    assert data.autosync.schedule.change_at is not None              # the record asked for a try
+
+    async def on_the_loop():
+        await screen._apply_auto(data.autosync.status())
+
+    run_async_in_thread(on_the_loop)
+    data.close()
+    assert screen.pending_events.value == strings.PENDING_EVENTS.format(n=1)

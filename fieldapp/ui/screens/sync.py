@@ -5,17 +5,26 @@ What it shows (test handles in brackets):
 * 本机待上传 — own records and photos the office has not acknowledged
   (``pending-events``, ``pending-photos``), and why some wait (``sync-held``);
 * the last run's time and outcome (``sync-last``);
+* the automatic sync: next try, or why and when it retries, or that it stopped (``sync-auto``);
 * 立即同步, with a progress bar and a line saying what is being done (``sync-progress``);
 * the result or error in Chinese, with what to do (``message-sync``);
 * 办公室服务器 — the address (saved), the enrolment (``sync-enrolled``) or the
   one-time code to enrol with.
 
 Threads: enrolment and sync run on the data service's sync thread, with its own
-Store (`DataService.run_sync`); the UI loop stays free. Progress comes back to
-the loop with ``loop.call_soon_threadsafe``: in Flet 1.0.5 a control's
+Store (`DataService.run_sync`; a sync run is `fieldapp.ui.data.sync_job`); the UI
+loop stays free. Progress comes back to the loop with
+``loop.call_soon_threadsafe``: in Flet 1.0.5 a control's
 ``update()`` queues its patch on an ``asyncio.Queue`` with ``put_nowait`` and
 edits the session's control index without a lock, so it must only be called on
 the session's event loop, never from a worker thread.
+
+Every run goes through ``data.autosync`` (fieldapp/ui/autosync.py): 立即同步 asks it
+for a run and, if an automatic one is going, joins it (its progress bar and result
+are that run's). Automatic runs are quiet: no message, no progress bar — the screen
+listens (`autosync_changed`, on the thread where the change happened, handed to the
+session's loop with ``page.run_task``) and repaints the counts, 上次同步 and its
+``sync-auto`` line.
 """
 
 from __future__ import annotations
@@ -24,13 +33,14 @@ import asyncio
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
 
 import flet as ft
 import httpx
 
 from fieldapp.ui import fmt, queries, strings
+from fieldapp.ui.autosync import Skipped, Status
 from fieldapp.ui.components import Message, screen_header, scroll_form, section, update_if_shown, wide_button
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import data_of, enrol_phone
@@ -110,6 +120,24 @@ def result_message(r: SyncResult) -> tuple[str, str]:
     return "\n".join(lines), "warning"
 
 
+def auto_text(status: Status, now_local: datetime, *, enrolled: bool = True,
+              token_dead: bool = False) -> str:
+    """The ``sync-auto`` line: 自动同步已开启，下次同步 10:42 / 连不上办公室，10:42 自动重试 / …"""
+    if status.running:
+        return strings.SYNCING if status.manual else strings.SYNC_AUTO_RUNNING
+    if not status.auto:
+        return strings.SYNC_AUTO_OFF
+    if not enrolled or status.idle:
+        return strings.SYNC_AUTO_NOT_ENROLLED
+    if status.stopped or token_dead:
+        return strings.SYNC_AUTO_STOPPED
+    when = "" if status.next_in_s is None else f"{now_local + timedelta(seconds=status.next_in_s):%H:%M}"
+    if status.failures:
+        why = strings.SYNC_AUTO_WHY.get(status.last_code or "", strings.SYNC_AUTO_WHY_OTHER)
+        return strings.SYNC_AUTO_RETRY.format(why=why, when=when)
+    return strings.SYNC_AUTO_NEXT.format(when=when)
+
+
 class SyncScreen:
     def __init__(self, ctx: AppContext):
         self.ctx = ctx
@@ -131,6 +159,8 @@ class SyncScreen:
         # Flet 1.0.5: a Semantics whose content is invisible is an error box; hide the Semantics.
         self.held_box = ft.Semantics(identifier="sync-held", container=True, content=self.held, visible=False)
         self.last = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=Palette.ON_SURFACE_VARIANT)
+        self.auto_line = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=Palette.ON_SURFACE_VARIANT)
+        self.auto_box = ft.Semantics(identifier="sync-auto", container=True, content=self.auto_line)
         self.sync_button = wide_button(strings.SYNC_NOW, ft.Icons.SYNC, self.sync_now)
         self.bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, color=Palette.PRIMARY,
                                   bgcolor="#E3E6EA")
@@ -168,6 +198,7 @@ class SyncScreen:
                     ft.Semantics(identifier="pending-photos", container=True, content=self.pending_photos),
                     self.held_box),
             ft.Semantics(identifier="sync-last", container=True, content=self.last),
+            self.auto_box,
             ft.Row([self.sync_button]),
             self.progress,
         ], spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
@@ -178,6 +209,8 @@ class SyncScreen:
             self.form,
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             expand=True, data=self)
+        # Held weakly: when the session goes, so does this screen and its subscription.
+        self.data.autosync.add_listener(self)
 
     # --- showing the state ------------------------------------------------------------------
 
@@ -195,6 +228,7 @@ class SyncScreen:
                               for code, detail, n in state.held]
         self.held_box.visible = bool(state.held)
         self.last.value = self._last_text(state.last_run)
+        self._paint_auto()
         if not keep_address:
             self.address.value = state.server_url
         names = {c.code: c.name for c in self.data.rules.communities}
@@ -279,6 +313,7 @@ class SyncScreen:
                 self.message.show(message_for("internal_error"), "error")
             else:
                 self.data.remember_settings(settings)  # new records carry the enrolled inspector
+                self.data.autosync.enrolled()  # the records waiting go now, and on their own from now on
                 self.reenrolling = False
                 self.code.value = ""
                 self.message.show(strings.SYNC_ENROLLED_OK.format(inspector=info["inspector"]), "ok")
@@ -308,18 +343,59 @@ class SyncScreen:
         self.progress.visible = True
         update_if_shown(self.root)
         try:
-            result = await self.data.run_sync(run_sync, self.data.photo_dir, self._on_progress)
+            # A run of its own, or the automatic one going now (joined: its progress and result).
+            result = await asyncio.wrap_future(self.data.autosync.request())
         except Exception:  # noqa: BLE001 - SyncClient.run never raises; this is the thread pool itself
             log.exception("sync could not run")
             self.message.show(message_for("internal_error"), "error")
         else:
-            text, kind = result_message(result)
-            self.message.show(text, kind)
+            if isinstance(result, Skipped):  # joined an automatic try that found nobody to talk to
+                self.message.show(message_for(result.code), "error")
+            else:
+                text, kind = result_message(result)
+                self.message.show(text, kind)
         finally:
             self._set_busy(False)
             self.progress.visible = False
         self.show(await self.data.run(queries.sync_state), keep_address=True)
         update_if_shown(self.root)
+
+    # --- the automatic sync (fieldapp/ui/autosync.py) -----------------------------------------
+
+    def autosync_changed(self, status: Status) -> None:
+        """On the thread where it changed: hand it to this session's loop."""
+        page = self.ctx.page
+        if page is None:  # a view without a session (unit tests): nothing to update
+            self._paint_auto()
+            return
+        page.run_task(self._apply_auto, status)
+
+    def autosync_progress(self, progress: Progress) -> None:
+        """On the sync thread: only a run the user asked for (or joined) shows its progress."""
+        if self.busy:
+            self._on_progress(progress)
+
+    async def _apply_auto(self, status: Status) -> None:
+        """On the UI loop: the line, and the counts and 上次同步 (a record saved, a run done)."""
+        self._paint_auto()
+        if not self.busy:  # a run the user asked for shows its own result when done
+            try:
+                state = await self.data.run(queries.sync_state)
+            except Exception:  # noqa: BLE001 - the next change repaints
+                log.exception("could not read the sync state")
+                return
+            if not self.busy:
+                self.show(state, keep_address=True)
+                update_if_shown(self.root)
+                return
+        update_if_shown(self.auto_box)
+
+    def _paint_auto(self) -> None:
+        """From the status now (its next try is "in n seconds": as of now, not of the last change)."""
+        state = self.state
+        self.auto_line.value = auto_text(self.data.autosync.status(), self.ctx.now_local(),
+                                         enrolled=state is None or state.enrolled,
+                                         token_dead=state is not None and state.token_dead)
 
     def _on_progress(self, progress: Progress) -> None:
         """On the sync thread: hand the newest progress to the UI loop, at most ~10 times a second."""
@@ -347,13 +423,6 @@ class SyncScreen:
         text, value = progress_text(progress)
         self.phase.value = text or strings.SYNC_RUNNING
         self.bar.value = value
-
-
-def run_sync(store, photo_dir, progress) -> SyncResult:
-    """On the sync thread, with its own Store."""
-    from sync.client import SyncClient
-
-    return SyncClient(store, photo_dir, progress=progress).run()
 
 
 def build(ctx: AppContext) -> ft.Control:
