@@ -59,6 +59,7 @@ class OutboxError(Exception):
 
 @dataclass
 class Exported:
+    device_id: str
     events: int
     photos: int
     photos_missing: list[str] = field(default_factory=list)  # named by an event but gone from this phone
@@ -85,7 +86,9 @@ def _mac(manifest: dict, token_hash: str) -> str:
 
 
 def outbox_name(device_id: str, now: datetime) -> str:
-    return f"fieldapp-outbox-{device_id[:8]}-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}.zip"
+    """E.g. fieldapp-outbox-dev-6ccd12ab-20220601T010000Z.zip (the office sees whose, and when)."""
+    safe = "".join(ch for ch in device_id if ch.isalnum() or ch == "-")[:32] or "phone"
+    return f"fieldapp-outbox-{safe}-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}.zip"
 
 
 # --- phone side --------------------------------------------------------------------------
@@ -127,7 +130,7 @@ def export_outbox(store: Store, photo_dir: str | Path, now: datetime | None = No
         z.writestr(EVENTS, events, zipfile.ZIP_DEFLATED)
         for sha, data in photos:
             z.writestr(f"photos/{sha}.jpg", data, zipfile.ZIP_STORED)  # JPEGs do not shrink
-    return out.getvalue(), Exported(len(wires), len(photos), missing)
+    return out.getvalue(), Exported(creds["device_id"], len(wires), len(photos), missing)
 
 
 def write_file_atomically(path: str | Path, data: bytes) -> None:

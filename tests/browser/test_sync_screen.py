@@ -212,6 +212,41 @@ def test_a_new_case_goes_to_the_office_by_itself(office, app_factory, phone):
     assert office_ids == sorted(e["id"] for e in own_events(app.data_dir))
 
 
+def test_a_week_without_network_goes_to_the_office_as_a_file(office, app_factory, phone, tmp_path):
+    """导出到文件: the office is out of reach (automatic sync off, nothing tapped); the file the
+    browser saves, imported at the office, brings the case and its photo; the phone still
+    counts them as pending until its next sync, which then sends nothing twice."""
+    app = app_factory(start=False, env=MANUAL_ONLY)
+    with open_store(app.data_dir) as store:
+        enrol_phone(store, office.url, office.enrol_code("张三", "C1"))
+    app.start()
+    page = open_app(phone, app.url)
+    register_case_in_the_app(page, PHOTO_NO_EXIF, "far away road 5", "Z3")
+    n = len(own_events(app.data_dir))
+    goto_tab(page, strings.TAB_SYNC)
+    expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=n))
+
+    with page.expect_download() as download:
+        button(page, strings.OUTBOX_EXPORT).tap()
+    card = tmp_path / "card" / download.value.suggested_filename
+    download.value.save_as(card)
+    assert card.name.startswith("fieldapp-outbox-") and card.suffix == ".zip"
+    expect(by_id(page, "message-sync")).to_contain_text(strings.OUTBOX_EXPORTED.split("{")[0])
+    expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=n))  # unchanged
+    settled_screenshot(page, "sync-09-exported-390")
+
+    out = fieldapp("office", "import-phone", str(card), "--data-dir", str(office.data_dir))
+    assert strings.OUTBOX_IMPORTED.format(file=card.name, inspector="张三", events=n, accepted=n, duplicate=0,
+                                          photos=1) in out  # fmt: skip
+    with storage.open_office(office.data_dir, load_rules()) as store:
+        assert [r[0] for r in store.db.execute("SELECT place FROM cases")] == ["far away road 5"]
+
+    button(page, strings.SYNC_NOW).tap()  # back in reach: acks only
+    expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=0), timeout=30_000)
+    with storage.open_office(office.data_dir, load_rules()) as store:
+        assert store.db.execute("SELECT count(*) FROM events").fetchone()[0] == n
+
+
 def test_what_the_phone_wrote_before_enrolment_stays_mine(office, app_factory, phone):
     """我登记的 and today's questionnaires count what the phone wrote under its own id before
     it was enrolled — and still not what someone else wrote."""

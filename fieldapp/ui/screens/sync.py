@@ -46,6 +46,7 @@ from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import data_of, enrol_phone
 from fieldapp.ui.theme import Palette
 from sync.channel import SyncError
+from sync.outbox import OutboxError, export_outbox, outbox_name
 from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncResult
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,14 @@ class SyncScreen:
         self.auto_line = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=Palette.ON_SURFACE_VARIANT)
         self.auto_box = ft.Semantics(identifier="sync-auto", container=True, content=self.auto_line)
         self.sync_button = wide_button(strings.SYNC_NOW, ft.Icons.SYNC, self.sync_now)
+        # No network to the office for days: the outbox as a file, carried over by cable or card.
+        self.export_button = wide_button(strings.OUTBOX_EXPORT, ft.Icons.SAVE_ALT, self.export_file, filled=False)
+        self.export_box = ft.Column([
+            ft.Text(strings.OUTBOX_EXPORT_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL,
+                    color=Palette.ON_SURFACE_VARIANT),
+            ft.Row([self.export_button]),
+        ], spacing=6)
+        self.saver: Optional[ft.FilePicker] = None
         self.bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, color=Palette.PRIMARY,
                                   bgcolor="#E3E6EA")
         self.phase = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM)
@@ -201,6 +210,7 @@ class SyncScreen:
             self.auto_box,
             ft.Row([self.sync_button]),
             self.progress,
+            self.export_box,
         ], spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.office_block = section(strings.SYNC_OFFICE, self.address, self.enrolled_row, self.enrol_box)
         self.form = scroll_form([])
@@ -238,6 +248,7 @@ class SyncScreen:
         token_dead = state.token_dead
         needs_code = not state.enrolled or self.reenrolling or token_dead
         self.enrolled_row.visible = state.enrolled
+        self.export_box.visible = state.enrolled and not token_dead
         self.enrolled_icon.icon = ft.Icons.GPP_BAD_OUTLINED if token_dead else ft.Icons.VERIFIED_USER_OUTLINED
         self.enrolled_icon.color = Palette.ERROR if token_dead else Palette.RECTIFIED
         self.reenrol_button.visible = not needs_code
@@ -247,6 +258,43 @@ class SyncScreen:
         blocks = [self.status_block, self.office_block]
         first, second = blocks if state.enrolled else blocks[::-1]
         self._column.controls[:-1] = [first, self.message.control, second]
+
+    # --- the outbox file ----------------------------------------------------------------------
+
+    async def export_file(self, e=None) -> None:
+        """Write what the office lacks to a file the inspector saves where a cable or card reaches it.
+        Nothing here changes: the office's acks come with the next sync."""
+        self.message.show(strings.OUTBOX_EXPORTING, "info")
+        update_if_shown(self.root)
+        try:
+            data, exported = await self.data.run(export_outbox, self.data.photo_dir)
+        except OutboxError as exc:
+            self.message.show(fmt.outbox_error(exc.code), "error")
+            update_if_shown(self.root)
+            return
+        if not exported.events:
+            self.message.show(strings.OUTBOX_NOTHING, "info")
+            update_if_shown(self.root)
+            return
+        name = outbox_name(exported.device_id, self.ctx.clock())
+        if self.saver is None:
+            self.saver = ft.FilePicker()  # a service: kept referenced by this screen
+        try:
+            saved = await self.saver.save_file(file_name=name, src_bytes=data, dialog_title=strings.OUTBOX_EXPORT)
+        except Exception as exc:  # noqa: BLE001 - the platform's file dialog: say so, keep the data
+            log.warning("outbox export not saved: %s", exc)
+            self.message.show(fmt.error_message(exc), "error")
+            update_if_shown(self.root)
+            return
+        if saved is None and not self.ctx.page.web:
+            self.message.clear()  # the inspector closed the dialog
+        else:
+            text = strings.OUTBOX_EXPORTED.format(events=exported.events, photos=exported.photos,
+                                                  file=saved or name)  # fmt: skip
+            if exported.photos_missing:
+                text += "\n" + strings.OUTBOX_EXPORTED_MISSING.format(n=len(exported.photos_missing))
+            self.message.show(text, "warning" if exported.photos_missing else "ok")
+        update_if_shown(self.root)
 
     def _last_text(self, last: Optional[dict]) -> str:
         if not last or not isinstance(last.get("at"), str):
