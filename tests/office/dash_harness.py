@@ -37,6 +37,11 @@ from ui_harness import (  # noqa: E402
 
 from fieldapp.ui import strings  # noqa: E402
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:  # the browser suites are skipped then (conftest)
+    PlaywrightTimeoutError = TimeoutError
+
 FROZEN_NOW = "2022-06-01T09:00:00+08:00"  # = fieldapp.office.dashboard.sample.SAMPLE_NOW
 DESKTOP = {"width": 1366, "height": 900}
 PASSWORDS = {"wang": "wang-admin-pw", "li": "li-staff-pw1", "zhao": "zhao-viewer-pw"}
@@ -44,7 +49,8 @@ ROLES = {"wang": "admin", "li": "staff", "zhao": "viewer"}
 
 __all__ = [
     "CHROMIUM", "CHROMIUM_ARGS", "DESKTOP", "FROZEN_NOW", "PASSWORDS", "PLAYWRIGHT_IMPORT_ERROR", "ROLES",
-    "SCREENSHOT_DIR", "OfficeServer", "by_id", "enable_semantics", "event_count", "expect", "free_port",
+    "SCREENSHOT_DIR", "OfficeServer", "by_id", "click_when_ready", "enable_semantics", "event_count", "expect",
+    "free_port",
     "login", "message", "nav", "press", "settled_screenshot", "type_into",
 ]  # fmt: skip
 
@@ -76,6 +82,20 @@ def press(page, identifier: str) -> None:
     control.wait_for()
     inner = control.get_by_role("button")
     (inner.first if inner.count() else control).click()
+
+
+def click_when_ready(page, target, attempts: int = 3) -> None:
+    """Click `target`, giving a busy page time: if Flutter rebuilt its accessibility tree meanwhile
+    (the button is there but not found), switch it on again and retry."""
+    for attempt in range(attempts):
+        try:
+            expect(target).to_be_visible(timeout=30_000)
+            target.click(timeout=10_000)
+            return
+        except (AssertionError, PlaywrightTimeoutError):
+            if attempt == attempts - 1:
+                raise
+            enable_semantics(page)
 
 
 def message(page, key: str):
