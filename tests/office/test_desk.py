@@ -629,3 +629,39 @@ def test_report_words_cover_the_scoring_codes():
 
     assert set(strings.REPORT_REASON_WORDS) == {getattr(sc, n) for n in dir(sc) if n.startswith("R_")}
     assert set(strings.REPORT_COMPONENT_WORDS) == {"superior", "office", "satisfaction"}
+
+
+def test_a_community_with_a_busy_year_shows_its_line_items_a_page_at_a_time(office_dir, rules):
+    from fieldapp.office.dashboard import community as community_module
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.ui import strings
+
+    path, _ = office_dir
+    found = SAMPLE_NOW - timedelta(days=30)
+    events = [cmd.register_case(rules, OFFICE, found, community="C4", category="Z1", source="C", place=f"北街{i}号",
+                                deadline=date(2022, 5, 10)) for i in range(450)]  # fmt: skip
+    with open_office(path, rules) as store:
+        store.append(events, assign_server_seq=True)
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("li", "li-password")
+        screen = community_module.CommunityScreen(DashContext(desk, FakePage(), token=token, user=user))
+        await screen.show(community="C4")
+        c4 = desk.snapshot().live.community("C4")
+        shown = [len(screen.items.content.content.rows), screen.more.visible, screen.items_count.value]
+        await screen._more()
+        shown += [len(screen.items.content.content.rows)]
+        await screen._more()
+        shown += [len(screen.items.content.content.rows), screen.more.visible]
+        await desk.stop()
+        desk.office.close()
+        return c4, shown
+
+    c4, shown = run(scenario)
+    n = len(c4.deductions) + len(c4.bonuses)
+    page = community_module.ITEMS_PAGE
+    assert 2 * page < n < 3 * page  # 450 C cases past their deadline: a further deduction each
+    assert shown[:3] == [page, True, strings.DASH_ITEMS_COUNT.format(n=n, shown=page)]
+    assert shown[3:] == [2 * page, n, False]

@@ -3,7 +3,8 @@ reason, the notes — each case line opening the case (photos, timeline).
 
 Follows the 排名 screen's live / year-end switch (live unless the year is over).
 Handles: ``screen-community``; ``pick-<code>`` (community chips); ``community-final``;
-``item-<n>`` (line items in order) with ``item-open-<n>`` for those with a case.
+``item-<n>`` (line items in order) with ``item-open-<n>`` for those with a case; ``items-more``
+(the next page of line items).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def _component_tile(name: str, value: str, detail: str, weight) -> ft.Control:
     )  # fmt: skip
 
 
+ITEMS_PAGE = 200  # line items shown at first, and added by 显示更多
+NOTES_SHOWN = 100  # the rest are in the exported report
+
+
 class CommunityScreen:
     def __init__(self, ctx: DashContext):
         self.ctx = ctx
@@ -41,6 +46,9 @@ class CommunityScreen:
         )
         self.summary = ft.Column(spacing=10)
         self.items = ft.Container()
+        self.items_shown = ITEMS_PAGE
+        self.items_count = w.small("")
+        self.more = w.button(strings.DASH_CASES_MORE, self._more, filled=False, identifier="items-more")
         self.notes = ft.Column(spacing=4)
         self.control = ft.Column(
             [
@@ -48,7 +56,9 @@ class CommunityScreen:
                 self.picker,
                 self.summary,
                 w.subtitle(strings.DASH_ITEMS),
+                self.items_count,
                 self.items,
+                self.more,
                 self.notes,
                 ft.Container(height=16),
             ],
@@ -94,16 +104,23 @@ class CommunityScreen:
         ]  # fmt: skip
         self.items.content = self._items(c)
         names = {x.code: x.name for x in ctx.rules.communities}
-        notes = [note_text(n, names) for n in c.notes]
+        notes = [note_text(n, names) for n in c.notes[:NOTES_SHOWN]]
+        if len(c.notes) > NOTES_SHOWN:
+            notes.append(strings.DASH_NOTES_MORE.format(n=len(c.notes) - NOTES_SHOWN))
         self.notes.controls = ([w.subtitle(strings.DASH_NOTES)] + [w.small(f"· {t}") for t in notes]) if notes else []
 
     def _items(self, c: sc.CommunityScore) -> ft.Control:
         rules = self.ctx.rules
         items = [*c.deductions, *c.bonuses]
+        # A year can give a community thousands of lines: a page at a time keeps the browser quick.
+        self.more.visible = len(items) > self.items_shown
+        self.items_count.value = (strings.DASH_ITEMS_COUNT.format(n=len(items), shown=self.items_shown)
+                                  if self.more.visible else "")  # fmt: skip
+        self.items_count.visible = self.more.visible
         if not items:
             return w.small(strings.DASH_ITEMS_EMPTY)
         rows = []
-        for n, item in enumerate(items, start=1):
+        for n, item in enumerate(items[:self.items_shown], start=1):
             is_deduction = item.kind == sc.DEDUCTION
             open_button: ft.Control = ft.Container()
             if item.case_id:
@@ -122,8 +139,14 @@ class CommunityScreen:
                         strings.DASH_COL_DATE, strings.DASH_COL_PLACE, ""], rows, identifier="items-table",
                        row_height=(48, 64))  # fmt: skip
 
+    async def _more(self, e=None) -> None:
+        self.items_shown += ITEMS_PAGE
+        self.render()
+        self.ctx.page.update()
+
     async def _pick(self, code: str) -> None:
         self.code = code
+        self.items_shown = ITEMS_PAGE
         self.render()
         self.ctx.page.update()
 
