@@ -1,5 +1,6 @@
 """Sync speed on loopback: a first sync of 500 cases with 1,000 photos (~300 KB each) against a
-raw upload of the same bytes to the same server stack, a no-op sync, and a cut-and-resumed sync.
+raw upload of the same bytes to the same server stack, a no-op sync, a cut-and-resumed sync, and
+a colleague's phone downloading those photos (bounded runs, sync/downloads.py).
 
 The office runs in its own process (uvicorn + create_app, as `fieldapp office serve`), plus one
 extra route for the baseline: PUT /bench/raw/{n} streams the body to a temp file, fsyncs and
@@ -229,6 +230,43 @@ def first_sync_trial(tmp: Path, n: int, store, photo_dir: Path, files: list[Path
         shutil.rmtree(office.data_dir, ignore_errors=True)
 
 
+def download_runs(tmp: Path, office: "Office", rules, photos: int, total: int) -> None:
+    """A second phone for the same communities pulls the cases, then fetches their photos in
+    bounded runs (sync/downloads.py defaults) until none is left; plus the cost of a thumbnail."""
+    from fieldapp.demo import scene_photo
+    from fieldapp.photos import ingest_bytes, keep_copy
+    from sync.downloads import MAX_BYTES, MAX_PHOTOS
+
+    other_dir = tmp / "phone-2"
+    with phonebook.open_phone(other_dir, rules) as other:
+        enrol(other, office.url, office.code("inspector-2", ["C1", "C2"]))
+        runs, fetched, t = [], 0, time.perf_counter()
+        while True:
+            start = time.perf_counter()
+            result = SyncClient(other, other_dir / storage.PHOTO_DIR).run()
+            assert result.ok, result.errors
+            runs.append(time.perf_counter() - start)
+            fetched += result.photos_downloaded
+            if result.photos_downloaded == result.photos_to_download:
+                break
+        took = time.perf_counter() - t
+        print(f"download: {fetched}/{photos} photos ({total / 1e6:.0f} MB) in {len(runs)} runs of at most "
+              f"{MAX_PHOTOS} photos / {MAX_BYTES / 2**20:.0f} MiB, {took:.1f} s ({total / took / 1e6:.1f} MB/s); "
+              f"longest run {max(runs):.2f} s")
+    # The bench photos are not decodable (incompressible bytes): no thumbnails above. A real one's:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "a"
+        stored = ingest_bytes(scene_photo(random.Random(1)), source)
+        data = photo_path(source, stored.sha256).read_bytes()
+        times = []
+        for n in range(10):
+            t = time.perf_counter()
+            keep_copy(data, Path(folder) / f"b{n}", stored.sha256)
+            times.append((time.perf_counter() - t) * 1000)
+        print(f"  a downloaded photo's check + thumbnail + two atomic writes: median {statistics.median(times):.1f} ms "
+              f"({len(data) / 1000:.0f} KB, {stored.width}x{stored.height})")
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--serve":
         return serve(sys.argv[2], int(sys.argv[3]))
@@ -269,6 +307,7 @@ def main() -> None:
                 median = statistics.median(noop)
                 print(f"no-op sync: median {median:.1f} ms, max {max(noop):.1f} ms  (target < 100 ms) "
                       f"{'OK' if median < 100 else 'MISSED'}")
+                download_runs(tmp, office, rules, len(files), total)
             finally:
                 office.stop()
                 shutil.rmtree(office.data_dir, ignore_errors=True)

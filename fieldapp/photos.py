@@ -162,8 +162,7 @@ def ingest_bytes(data: bytes, photo_dir: Path) -> StoredPhoto:
             raise PhotoRejected("truncated", "The HEIC file is truncated.")
         photo = _render(img)
         metadata = _metadata(img)  # after load: a PNG may keep its eXIf chunk after the pixels
-    # From the already reduced photo, never the original: a 5x step, box-reduced first.
-    thumb = photo.resize(_fit(photo.size, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    thumb = _thumbnail(photo)
     photo_bytes, thumb_bytes = _jpeg(photo), _jpeg(thumb)
     sha = hashlib.sha256(photo_bytes).hexdigest()
     _store(photo_dir, sha, photo_bytes, thumb_bytes)
@@ -177,6 +176,32 @@ def ingest_bytes(data: bytes, photo_dir: Path) -> StoredPhoto:
         size_bytes=len(photo_bytes),
         metadata=metadata,
     )
+
+
+def keep_copy(data: bytes, photo_dir: Path, sha256: str) -> bool:
+    """Keep a photo another device stored (received through the office) under its name, with
+    the thumbnail the list and detail screens show, made as `ingest_bytes` makes it (from the
+    stored photo: upright, sRGB, <= MAX_SIDE, so rendering it again changes nothing but the
+    JPEG generation of the thumbnail).
+
+    The bytes are kept exactly as received, and only if they hash to `sha256` (ValueError
+    otherwise; nothing is written). Bytes that are not a photo we can decode are still kept
+    (they are what the office holds under that name) but get no thumbnail: the screens show
+    their placeholder. Returns whether a thumbnail was made. Written like an ingest: thumbnail
+    first, then the photo, each atomically; an existing file is not rewritten. OSError if
+    storing fails (nothing of this call is left behind then).
+    """
+    data = bytes(data)
+    if hashlib.sha256(data).hexdigest() != _check_sha(sha256):
+        raise ValueError("the bytes do not hash to the photo's name")
+    try:
+        with _open(data) as img:
+            thumb_bytes = _jpeg(_thumbnail(_render(img)))
+    except PhotoRejected:
+        _write_atomic(photo_path(photo_dir, sha256), data)
+        return False
+    _store(photo_dir, sha256, data, thumb_bytes)
+    return True
 
 
 # ---------------------------------------------------------------- decoding
@@ -269,6 +294,12 @@ def _render(img: Image.Image) -> Image.Image:
         return out.transpose(upright) if upright is not None else out  # cheap on the small image
     except Exception as exc:
         raise PhotoRejected("unsupported", f"Cannot convert this image ({img.mode}): {exc}.") from exc
+
+
+def _thumbnail(photo: Image.Image) -> Image.Image:
+    """The list/detail thumbnail of a stored photo (<= THUMB_SIDE px)."""
+    # From the already reduced photo, never the original: a 5x step, box-reduced first.
+    return photo.resize(_fit(photo.size, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:

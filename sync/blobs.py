@@ -62,6 +62,16 @@ class BlobStore:
         # Plain strings, not pathlib: this runs for every photo of every push and missing-query.
         return is_sha256(sha256) and os.path.isfile(os.path.join(self._root, sha256[:2], sha256 + ".jpg"))
 
+    def read(self, sha256: str) -> bytes | None:
+        """A stored photo's bytes (blocking), or None if there is none under that name."""
+        if not is_sha256(sha256):
+            return None
+        try:
+            with open(os.path.join(self._root, sha256[:2], sha256 + ".jpg"), "rb") as f:
+                return f.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
     def clear_incoming(self) -> int:
         """At start: temp files of uploads cut by a crash are garbage (one server per data dir)."""
         removed = 0

@@ -22,6 +22,7 @@ import httpx
 from sync import protocol as p
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+PHOTO_TYPES = frozenset({"image/jpeg", "application/octet-stream"})  # what a 200 to `fetch` may be
 
 
 class SyncError(Exception):
@@ -103,6 +104,46 @@ class Channel:
                 last.retry_after = response.headers.get("retry-after")
                 continue
             return self._answer(response, sent, received)
+        assert last is not None
+        raise last
+
+    def fetch(self, path: str, *, max_bytes: int) -> bytes:
+        """GET raw bytes (a photo), retried as `call` retries. The answer counts only if it is
+        200 with a photo's content type (`PHOTO_TYPES`) and at most `max_bytes` long (`too_large`
+        otherwise, read no further); anything else is read as `call` reads it: an error answer
+        raises its code (e.g. 404 `not_found`), a login page `not_our_server`. A body cut short
+        is a transport error: retried. The caller checks the bytes' hash (the office's marker
+        header is not relied on: a proxy may drop it; the hash is the check that counts)."""
+        last: SyncError | None = None
+        headers = {"Accept": "image/jpeg, application/octet-stream, application/json"}
+        for attempt in range(self.retry.attempts):
+            if attempt:
+                self.sleep(self._wait(attempt - 1, last))
+            sent = time.time()
+            try:
+                with self.client.stream("GET", path, headers=headers) as response:
+                    if response.status_code in RETRY_STATUSES:
+                        last = SyncError("server_unavailable", f"HTTP {response.status_code}", response.status_code)
+                        last.retry_after = response.headers.get("retry-after")
+                        continue
+                    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    if response.status_code != 200 or kind not in PHOTO_TYPES:
+                        response.read()
+                        self._answer(response, sent, time.time())  # raises for an error or a stranger
+                        raise SyncError("protocol_mismatch", f"HTTP {response.status_code} without the photo")
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise SyncError("too_large", f"{declared} bytes; at most {max_bytes}", 200)
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise SyncError("too_large", f"over {max_bytes} bytes", 200)
+                        chunks.append(chunk)
+                    return b"".join(chunks)
+            except httpx.TransportError as exc:
+                last = SyncError("network", f"{type(exc).__name__}: {exc}")
+                continue
         assert last is not None
         raise last
 

@@ -1,10 +1,12 @@
 """The phone's side of a sync run: hello → blobs/missing → photos, with the pushes of the
-events whose photos are on the office overlapped (sync/pusher.py) → pull.
+events whose photos are on the office overlapped (sync/pusher.py) → pull → the photos of
+others' cases this phone lacks (sync/downloads.py, bounded per run).
 
 Every step is safe to repeat and records what the office acknowledged as soon
 as it is known (per push batch, per pulled page), so a run cut anywhere resumes
 where it stopped. Local events and photos are never changed or deleted: only
-the bookkeeping in sync_* tables moves.
+the bookkeeping in sync_* tables moves, and downloaded photos are added (checked
+against their names first).
 
     result = SyncClient(store, photo_dir).run()   # after enrol(store, url, code)
 """
@@ -26,6 +28,7 @@ from fieldapp.domain.validate import EventError
 from fieldapp.store import ACCEPTED, CONFLICT, Store
 from sync import protocol as p
 from sync.channel import Channel, RetryPolicy, SyncError
+from sync.downloads import MAX_BYTES, MAX_PHOTOS, Downloads
 from sync.phonebook import META_LAST_SERVER, PhoneBook
 from sync.pusher import Pusher, Uploads
 from sync.result import DONE, HELLO, PULL, PUSH, Progress, SyncIssue, SyncResult
@@ -89,6 +92,8 @@ class SyncClient:
         clock: Callable[[], datetime] = utc_now,
         batch_size: int = 250,
         pull_limit: int = 500,
+        max_photo_downloads: int = MAX_PHOTOS,
+        max_download_bytes: int = MAX_BYTES,
     ):
         self.store = store
         self.book = PhoneBook(store)
@@ -100,6 +105,8 @@ class SyncClient:
         self.clock = clock  # this device's clock: only compared with the office's, never used to order
         self.batch_size = batch_size
         self.pull_limit = pull_limit
+        self.max_photo_downloads = max_photo_downloads  # per run (0: download none)
+        self.max_download_bytes = max_download_bytes
         self._limits = p.Limits()
         self._on_office: list[str] = []  # photos this run learnt the office has (kept at the end of the run)
 
@@ -120,6 +127,7 @@ class SyncClient:
                 wires = [wire_event(row) for row in pending]
                 self._send(channel, hello, wires, result)
                 self._pull(channel, hello, result)
+                self._download(channel, hello, result, creds["device_id"] or "")
             except SyncError as exc:
                 return self._finish(result, exc)
             except Exception as exc:  # a bug must not take the app down: report it, keep the data
@@ -283,6 +291,22 @@ class SyncClient:
                 return
             since = cursor
 
+    # --- photos of others' cases ---------------------------------------------------------
+
+    def _download(self, channel: Channel, hello: Hello, result: SyncResult, device_id: str) -> None:
+        """After the pull: fetch photos events here name and this phone lacks. Never the run's
+        stop, but for the office refusing the device (sync/downloads.py)."""
+        if self.max_photo_downloads <= 0:
+            return
+        try:
+            Downloads(self, channel, hello, result, device_id, max_photos=self.max_photo_downloads,
+                      max_bytes=self.max_download_bytes).run()
+        except SyncError:
+            raise  # only STOP_CODES get out of Downloads.run
+        except Exception as exc:  # a bug here must not spoil a run whose events all went: report it
+            log.exception("photo downloads failed")
+            result.warnings.append(SyncIssue("internal_error", f"photo downloads: {type(exc).__name__}"))
+
     def _store_page(self, server_id: str, raw_events: list, cursor: int, result: SyncResult) -> None:
         if not raw_events and cursor == self.book.cursor(server_id):
             return  # nothing new: no write, so a no-op sync costs no disk flush
@@ -308,6 +332,8 @@ class SyncClient:
                     received.append(outcome.event_id)
                 acked.append((outcome.event_id, seqs[outcome.event_id]))
             self.book.record_pulled(server_id, acked, received)
+            new = set(received)
+            self.book.want_photos(e for e in events if e.id in new)  # fetched after the pull
             self.book.set_cursor(server_id, cursor)
 
 

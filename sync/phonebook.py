@@ -1,7 +1,8 @@
 """The phone's sync bookkeeping, in sync_* tables beside its event log (same SQLite file).
 
 What each office (by server id) acknowledged (events, and photos it has), why own
-events are still waiting, which events came from an office, and the pull cursor per office. Acks are facts
+events are still waiting, which events came from an office, the pull cursor per office,
+and which photos of received events this phone still lacks (the downloads' work list). Acks are facts
 about events: nothing here deletes or changes an event or a photo.
 """
 
@@ -14,6 +15,7 @@ from typing import Iterable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from fieldapp.domain.events import CaseRechecked, Event, PhotoAdded
 from fieldapp.domain.rules import Rules
 from fieldapp.store import Store
 from sync import protocol as p
@@ -64,6 +66,42 @@ def m002_photo_acks(db: Database) -> None:
             at TEXT NOT NULL,
             PRIMARY KEY (sha256, server_id)
         )"""
+    )
+
+
+@phone_migrations()
+def m003_photo_wanted(db: Database) -> None:
+    # Photos that events received from an office name, until their file is here: the work list
+    # of the download step (sync/downloads.py). Filled in the transaction that stores a pulled
+    # page; a row goes once the photo is here (downloaded, or found already there). A row an
+    # office (refused_server) would not send to a device (refused_device) — 404: not one that
+    # device may see, e.g. of a community it no longer has; or over the office's size limit —
+    # is not asked for again by that device from that office; a new server id (a restored
+    # office) or a new device id (a re-enrolment, maybe for other communities) asks again.
+    db.execute(
+        """
+        CREATE TABLE sync_photo_wanted (
+            sha256 TEXT PRIMARY KEY,
+            case_id TEXT,
+            stage TEXT NOT NULL,              -- before / after: what the first event naming it says
+            size_bytes INTEGER,               -- as photo.added says (case.rechecked does not)
+            refused_server TEXT,
+            refused_device TEXT,
+            reason TEXT
+        )"""
+    )
+    # Events pulled before this table existed: their photos are wanted too (those already
+    # here leave the list at the next download step).
+    db.execute(
+        """INSERT OR IGNORE INTO sync_photo_wanted (sha256, case_id, stage, size_bytes)
+           SELECT ph.sha256, ph.case_id, ph.stage, ph.size_bytes
+           FROM photos ph JOIN sync_received r ON r.event_id = ph.event_id"""
+    )
+    db.execute(
+        """INSERT OR IGNORE INTO sync_photo_wanted (sha256, case_id, stage, size_bytes)
+           SELECT j.value, e.case_id, 'after', NULL
+           FROM events e JOIN sync_received r ON r.event_id = e.id, json_each(e.payload, '$.photos') j
+           WHERE e.type = 'case.rechecked' AND j.type = 'text'"""
     )
 
 
@@ -143,6 +181,7 @@ class PhoneBook:
             "pulled": result.pulled,
             "photos_uploaded": result.photos_uploaded,
             "bytes_uploaded": result.bytes_uploaded,
+            "photos_downloaded": result.photos_downloaded,
             "pending_events": result.pending_events,
             "pending_photos": result.pending_photos,
             "errors": sorted({e.code for e in result.errors}),
@@ -275,3 +314,59 @@ class PhoneBook:
             self.db.execute("DELETE FROM sync_acks WHERE server_id = ?", [server_id])
             self.db.execute("DELETE FROM sync_cursors WHERE server_id = ?", [server_id])
             self.db.execute("DELETE FROM sync_photo_acks WHERE server_id = ?", [server_id])
+            self.db.execute("UPDATE sync_photo_wanted SET refused_server = NULL, refused_device = NULL, reason = NULL"
+                            " WHERE refused_server = ?", [server_id])
+
+    # --- photo downloads ------------------------------------------------------------------
+
+    def want_photos(self, events: Iterable[Event]) -> None:
+        """Inside the caller's transaction (the pulled page's): the photos these events, new
+        here, name are wanted (sync_photo_wanted) until their file is here."""
+        rows = [row for event in events for row in named_photos(event)]
+        if rows:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO sync_photo_wanted (sha256, case_id, stage, size_bytes) VALUES (?, ?, ?, ?)",
+                rows)
+
+    def photos_wanted(self, server_id: str, device_id: str) -> list[tuple[str, int | None]]:
+        """(sha256, size or None) of the wanted photos, most wanted first, less those `server_id`
+        said it will not send to `device_id`. Whether the file is here meanwhile is the caller's check.
+
+        Order: the "before" photos of open cases (what a re-check is judged against), newest
+        case first; then the others, newest case first, "before" before "after".
+        """
+        rows = self.db.execute(
+            """SELECT w.sha256, w.size_bytes FROM sync_photo_wanted w LEFT JOIN cases c ON c.case_id = w.case_id
+               WHERE w.refused_server IS NULL OR w.refused_server != ? OR w.refused_device != ?
+               ORDER BY coalesce(c.lifecycle = 'open' AND w.stage = 'before', 0) DESC,
+                        c.found_at DESC, w.stage = 'before' DESC, w.rowid""",
+            [server_id, device_id],
+        ).fetchall()
+        return [(sha, size if isinstance(size, int) and size > 0 else None)
+                for sha, size in rows if p.is_sha256(sha)]
+
+    def photos_here(self, hashes: Iterable[str]) -> None:
+        """These wanted photos are here now (downloaded, or found there): off the list."""
+        rows = [(sha,) for sha in dict.fromkeys(hashes)]
+        if rows:
+            with self.store.write():
+                self.db.conn.executemany("DELETE FROM sync_photo_wanted WHERE sha256 = ?", rows)
+
+    def record_photos_unavailable(self, server_id: str, device_id: str, rows: Iterable[tuple[str, str]]) -> None:
+        """(sha256, reason): photos `server_id` will not send `device_id` (404, or over its limit)."""
+        values = [(server_id, device_id, reason, sha) for sha, reason in rows]
+        if values:
+            with self.store.write():
+                self.db.conn.executemany(
+                    "UPDATE sync_photo_wanted SET refused_server = ?, refused_device = ?, reason = ? WHERE sha256 = ?",
+                    values)
+
+
+def named_photos(event: Event) -> list[tuple[str, str, str, int | None]]:
+    """(sha256, case id, stage, size) of the photos an event names (as protocol.photo_hashes)."""
+    data = event.data
+    if isinstance(data, PhotoAdded):
+        return [(data.sha256, data.case_id, data.stage, data.size_bytes)]
+    if isinstance(data, CaseRechecked):
+        return [(sha, data.case_id, "after", None) for sha in data.photos]
+    return []

@@ -5,8 +5,8 @@ events whose actor is its inspector (or the phone's own id from before its
 enrolment, recorded on the device: auth.alias_for), whose type inspectors may write, about
 its communities — for case events the community is the one the office has
 for the case, never one the phone claims. It may pull only its communities'
-events. These checks run inside the push transaction; a case registered
-earlier in the same batch counts as known.
+events, and download only the photos those events name. These checks run inside the push
+transaction; a case registered earlier in the same batch counts as known.
 """
 
 from __future__ import annotations
@@ -117,3 +117,23 @@ def visible_page(store: Store, device: Device, since: int, limit: int) -> tuple[
     rows = rows[:limit]
     cursor = rows[-1]["seq"] if more else max(top, since)
     return [wire_event(r, r["seq"]) for r in rows], more, cursor
+
+
+def photo_visible(store: Store, device: Device, sha256: str) -> bool:
+    """Whether the device may download this photo: an event of a case in one of its communities
+    names it (photo.added: the Store's `photos` table; case.rechecked: `sync_recheck_photos`).
+
+    Two index lookups by sha256 (`photos_sha`, the primary key of sync_recheck_photos), each
+    joined to its case by primary key. The same rule as `visible_page` for case events: the
+    community is the one the office has for the case.
+    """
+    row = store.db.execute(
+        """SELECT 1 FROM photos ph JOIN cases c ON c.case_id = ph.case_id
+           WHERE ph.sha256 = :sha AND c.community IN (SELECT value FROM json_each(:communities))
+           UNION ALL
+           SELECT 1 FROM sync_recheck_photos r JOIN cases c ON c.case_id = r.case_id
+           WHERE r.sha256 = :sha AND c.community IN (SELECT value FROM json_each(:communities))
+           LIMIT 1""",
+        {"sha": sha256, "communities": json.dumps(list(device.communities))},
+    ).fetchone()
+    return row is not None

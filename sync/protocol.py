@@ -110,6 +110,8 @@ CLIENT_ERRORS = (
     "event_missing_blob",  # the office still lacks a photo the event names
     "pull_conflict",  # a pulled event has the id of a different local event
     "pull_invalid",  # a pulled event could not be read
+    "photo_download_corrupt",  # warning: a downloaded photo's bytes did not hash to its name (discarded)
+    "photo_download_failed",  # warning: downloading others' photos stopped early (network, disk); next run goes on
     "clock_skew",  # warning: this device's clock is far from the office's
     "server_rolled_back",  # warning: the office lost acknowledged data (restored backup)
     "internal_error",  # a bug in this app's sync code (logged); nothing was lost

@@ -10,6 +10,7 @@ HELLO = "hello"
 PHOTOS = "photos"
 PUSH = "push"
 PULL = "pull"
+DOWNLOAD = "download"  # others' photos this phone lacks (after the pull)
 DONE = "done"
 
 
@@ -26,7 +27,8 @@ class SyncIssue:
 
 @dataclass(frozen=True)
 class Progress:
-    """Sent to the progress callback after each step; photos and bytes count uploads only."""
+    """Sent to the progress callback after each step; photos and bytes count uploads only
+    (downloads: `downloads_done` / `downloads_total`)."""
 
     phase: str
     photos_done: int = 0
@@ -36,6 +38,8 @@ class Progress:
     events_pushed: int = 0
     events_total: int = 0
     events_pulled: int = 0
+    downloads_done: int = 0  # photos fetched (or tried) in this run's download step
+    downloads_total: int = 0  # what the step means to fetch this run (within its bounds)
 
 
 @dataclass
@@ -49,6 +53,9 @@ class SyncResult:
     photos_uploaded: int = 0
     photos_to_upload: int = 0  # what the office lacked at the start of this run
     bytes_uploaded: int = 0
+    photos_downloaded: int = 0  # others' photos fetched, checked against their name, and kept
+    photos_to_download: int = 0  # photos named by events here whose file this phone lacked (before the run's downloads)
+    bytes_downloaded: int = 0
     pending_events: int = 0  # own events still not acknowledged after this run
     pending_photos: int = 0
     clock_skew_seconds: float | None = None  # office clock minus this device's clock
@@ -72,6 +79,8 @@ class SyncResult:
             f"pushed {self.pushed} (+{self.acknowledged} already there)",
             f"pulled {self.pulled}",
             f"photos {self.photos_uploaded}/{self.photos_to_upload} ({self.bytes_uploaded / 1e6:.1f} MB)",
+            f"downloaded photos {self.photos_downloaded}/{self.photos_to_download}"
+            f" ({self.bytes_downloaded / 1e6:.1f} MB)",
             f"pending {self.pending_events} events, {self.pending_photos} photos",
             f"{self.duration_s:.2f} s",
         ]

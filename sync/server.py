@@ -27,7 +27,7 @@ from typing import Callable
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -388,6 +388,28 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             office.uploads -= 1
             upload.discard()
         return reply({"sha256": sha256, "size": size, "stored": True}, 201)
+
+    @app.get(api + "/blobs/{sha256}", response_class=Response, responses={
+        200: {"description": "the photo's bytes (they hash to its name)",
+              "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+        404: {"description": "no such photo, or not one this device may see (the same answer)"}})
+    async def get_blob(request: Request,
+                       sha256: str = PathParam(json_schema_extra={"pattern": p.SHA256_RE.pattern})):
+        device = await device_of(request)
+        if not p.is_sha256(sha256):  # also what keeps a name like "../x" out of the file system
+            raise ApiError("bad_sha256", "a photo is named by its 64-hex-digit SHA-256")
+        # Only a photo an event of the device's communities names; "no such photo" and "not
+        # yours" get the same answer, so nobody learns which photos the office holds.
+        data = None
+        if await office.read(policy.photo_visible, device, sha256):
+            data = await office.file_work(office.blobs.read, sha256)
+        if data is None:
+            raise ApiError("not_found", "no such photo")
+        etag = f'"{sha256}"'  # the content's own hash: the bytes under a name never change
+        headers = {p.MARKER_HEADER: "1", "ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(data, media_type="image/jpeg", headers=headers)
 
     @app.post(api + "/events", openapi_extra=json_body(schemas["events"]))
     async def push_events(request: Request):

@@ -137,6 +137,36 @@ def m004_device_alias(db: Database) -> None:
     db.execute("CREATE INDEX sync_devices_local_actor ON sync_devices (local_actor)")
 
 
+@office_migrations()
+def m005_recheck_photos(db: Database) -> None:
+    # The photos a case.rechecked event names, by photo: with the Store's `photos` table (the
+    # photo.added events, indexed by sha256) this answers "which cases name this photo" with an
+    # index lookup (policy.photo_visible, for GET /blobs/{sha256}). Kept by a trigger, so every
+    # writer of office.db (a push, an outbox import, the office's own records) keeps it too.
+    db.execute(
+        """
+        CREATE TABLE sync_recheck_photos (
+            sha256 TEXT NOT NULL,
+            case_id TEXT NOT NULL,
+            PRIMARY KEY (sha256, case_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER sync_recheck_photos_named AFTER INSERT ON events
+        WHEN NEW.type = 'case.rechecked' AND NEW.case_id IS NOT NULL AND json_valid(NEW.payload)
+        BEGIN
+            INSERT OR IGNORE INTO sync_recheck_photos (sha256, case_id)
+            SELECT j.value, NEW.case_id FROM json_each(NEW.payload, '$.photos') j WHERE j.type = 'text';
+        END"""
+    )
+    db.execute(
+        """INSERT OR IGNORE INTO sync_recheck_photos (sha256, case_id)
+           SELECT j.value, e.case_id FROM events e, json_each(e.payload, '$.photos') j
+           WHERE e.type = 'case.rechecked' AND e.case_id IS NOT NULL AND j.type = 'text'"""
+    )
+
+
 def record_origin(store: Store, seqs: Iterable[int], device_id: str) -> None:
     store.db.conn.executemany("INSERT OR IGNORE INTO sync_origin VALUES (?, ?)", [(s, device_id) for s in seqs])
 

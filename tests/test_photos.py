@@ -26,6 +26,7 @@ from fieldapp.photos import (
     StoredPhoto,
     ingest_bytes,
     ingest_file,
+    keep_copy,
     photo_path,
     read_metadata,
     thumb_path,
@@ -183,6 +184,40 @@ def test_ingest_is_idempotent(tmp_path):
     assert second == first
     assert {p: p.stat().st_mtime_ns for p in files_under(tmp_path)} == before  # not rewritten
     assert len(before) == 2
+
+
+def test_keep_copy_keeps_a_received_photo_as_ingest_stored_it(tmp_path):
+    """A photo downloaded from the office: the same bytes under the same name, and a thumbnail
+    made the way ingest makes one (so the list and detail screens show it)."""
+    source, copy = tmp_path / "author", tmp_path / "colleague"
+    stored = ingest_bytes((PHOTOS / "01_gps_apple__Apple_iPhone_4.jpg").read_bytes(), source)
+    data = photo_path(source, stored.sha256).read_bytes()
+
+    assert keep_copy(data, copy, stored.sha256) is True
+    assert photo_path(copy, stored.sha256).read_bytes() == data
+    with Image.open(thumb_path(copy, stored.sha256)) as thumb, \
+            Image.open(thumb_path(source, stored.sha256)) as original:
+        assert thumb.format == "JPEG" and thumb.size == original.size == (stored.thumb_width, stored.thumb_height)
+    assert not [p for p in files_under(copy) if p.name.endswith(".tmp")]
+    before = {p: p.stat().st_mtime_ns for p in files_under(copy)}
+    keep_copy(data, copy, stored.sha256)  # again: nothing rewritten
+    assert {p: p.stat().st_mtime_ns for p in files_under(copy)} == before
+
+
+def test_keep_copy_refuses_bytes_that_are_not_their_name(tmp_path):
+    data = (PHOTOS / "13_no-exif__img_1771_no_exif.jpg").read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    damaged = data[:100] + bytes([data[100] ^ 1]) + data[101:]
+    with pytest.raises(ValueError):
+        keep_copy(damaged, tmp_path, sha)
+    with pytest.raises(ValueError):
+        keep_copy(data, tmp_path, "../" + sha[3:])
+    assert files_under(tmp_path) == []
+    # bytes that are no image still are what the office holds under that name: kept, no thumbnail
+    junk = b"not a photo"
+    assert keep_copy(junk, tmp_path, hashlib.sha256(junk).hexdigest()) is False
+    assert photo_path(tmp_path, hashlib.sha256(junk).hexdigest()).read_bytes() == junk
+    assert not thumb_path(tmp_path, hashlib.sha256(junk).hexdigest()).exists()
 
 
 # ---------------------------------------------------------------- synthetic images

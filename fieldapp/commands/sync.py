@@ -158,3 +158,9 @@ class _Printer:
                 print(f"  photos {progress.photos_done}/{progress.photos_total}, "
                       f"{progress.bytes_done / 1e6:.1f}/{progress.bytes_total / 1e6:.1f} MB",
                       file=sys.stderr, flush=True)
+        if progress.phase == "download" and progress.downloads_total:
+            step = progress.downloads_done * 10 // progress.downloads_total
+            if step != self.step:
+                self.step = step
+                print(f"  photos downloaded {progress.downloads_done}/{progress.downloads_total}",
+                      file=sys.stderr, flush=True)

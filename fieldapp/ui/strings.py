@@ -270,7 +270,9 @@ SYNC_CONNECTING = "正在连接办公室…"
 SYNC_PHASE_PHOTOS = "正在上传照片 {done}/{total} 张（{mb_done:.1f}/{mb_total:.1f} MB）"
 SYNC_PHASE_PUSH = "正在上传记录 {done}/{total} 条"
 SYNC_PHASE_PULL = "正在下载其他人员的记录（已下载 {n} 条）"
+SYNC_PHASE_DOWNLOAD = "正在下载其他人员案件的照片 {done}/{total} 张"
 SYNC_DONE_DETAIL = "上传 {pushed} 条记录、{photos} 张照片，下载 {pulled} 条记录"
+SYNC_DONE_DOWNLOADED = "、{n} 张照片"  # appended to SYNC_DONE_DETAIL when photos were downloaded
 SYNC_PARTIAL = "还有 {n} 条记录没有上传"
 SYNC_THIS_RUN = "本次{detail}"
 SYNC_NEVER = SYNC_EMPTY
@@ -329,6 +331,8 @@ SYNC_MESSAGES = {
     "event_missing_blob": "有照片还没传到办公室，相关记录下次同步时再传。",
     "pull_conflict": "下载的记录与本机数据冲突（两份都已保留）：请联系办公室。",
     "pull_invalid": "有下载的记录无法读取：请把应用更新到最新版本。",
+    "photo_download_corrupt": "有照片下载时损坏，已丢弃：下次同步时会重新下载。",
+    "photo_download_failed": "其他人员案件的照片没有全部下载：下次同步时会继续下载。",
     "clock_skew": "手机时间与办公室相差较大：请校准手机时间。",
     "server_rolled_back": "办公室的数据已从备份恢复，本机记录正在重新上传。",
     "internal_error": "同步程序出错，数据仍保存在本机：请重试，多次失败请联系技术支持。",

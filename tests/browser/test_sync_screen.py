@@ -28,7 +28,7 @@ from fieldapp.ui.screens import sync as sync_screen
 from prefill import PHOTO_GPS, PHOTO_NO_EXIF, open_store, register_case, tiny_photo
 from sync import storage
 from tests.office_process import OfficeProcess, fieldapp
-from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncIssue, SyncResult
+from sync.result import DONE, DOWNLOAD, HELLO, PHOTOS, PULL, PUSH, Progress, SyncIssue, SyncResult
 from test_inspector import assert_fits, button, by_id, case_rows, choose_photo, type_into
 from ui_harness import FROZEN_NOW, free_port, goto_tab, open_app, run_async_in_thread, settled_screenshot
 
@@ -315,11 +315,17 @@ def test_progress_and_result_texts():
     assert sync_screen.progress_text(Progress(PUSH, events_pushed=250, events_total=500))[1] == 0.5
     assert sync_screen.progress_text(Progress(HELLO)) == (strings.SYNC_CONNECTING, None)
     assert sync_screen.progress_text(Progress(PULL, events_pulled=7))[1] is None
+    assert sync_screen.progress_text(Progress(DOWNLOAD, downloads_done=1, downloads_total=4)) == (
+        strings.SYNC_PHASE_DOWNLOAD.format(done=1, total=4), 0.25)
 
     from datetime import datetime, timezone
     ok = SyncResult(started_at=datetime.now(timezone.utc), pushed=4, photos_uploaded=2)
     assert sync_screen.result_message(ok) == (strings.SYNC_DONE.format(
         detail=strings.SYNC_DONE_DETAIL.format(pushed=4, photos=2, pulled=0)), "ok")
+    fetched = SyncResult(started_at=ok.started_at, pulled=3, photos_downloaded=2)
+    assert sync_screen.result_message(fetched) == (strings.SYNC_DONE.format(
+        detail=strings.SYNC_DONE_DETAIL.format(pushed=0, photos=0, pulled=3)
+        + strings.SYNC_DONE_DOWNLOADED.format(n=2)), "ok")
     stopped = SyncResult(started_at=ok.started_at, stopped="network",
                          errors=[SyncIssue("network", "ConnectError")])
     assert sync_screen.result_message(stopped) == (strings.SYNC_MESSAGES["network"], "error")

@@ -94,7 +94,7 @@ class OfficeServer:
 class Fault:
     method: str
     path: str  # matched as a part of the URL path
-    action: str  # refuse | lose_response | cut_body | respond | before
+    action: str  # refuse | lose_response | cut_body | respond | before | alter
     times: int = 1
     status: int = 200
     content: bytes = b""
@@ -104,6 +104,7 @@ class Fault:
     skip: int = 0  # let this many matching requests through first
     then_continue: bool = False  # cut_body: after the hook, keep sending (the hook broke the line itself)
     when: Callable | None = None  # an extra condition on the request
+    alter: Callable[[bytes], bytes] | None = None  # alter: the real answer's body, changed on the way
 
     def matches(self, request: httpx.Request) -> bool:
         return (self.times != 0 and request.method == self.method and self.path in request.url.path
@@ -157,12 +158,21 @@ class FaultTransport(httpx.BaseTransport):
         if fault.action == "lose_response":
             self._forward(request)  # the office got it and answered...
             raise httpx.ReadError("injected: response lost")  # ...but the answer never arrives
+        if fault.action == "alter":  # the office answered; the bytes change on the way (same headers)
+            response = self._forward(request)
+            change = fault.alter or _flip_a_byte
+            return httpx.Response(response.status_code, headers=response.headers, content=change(response.content))
         if fault.action == "cut_body":
             return self._forward(_cut(request, fault.cut_at, fault.hook, fault.then_continue))
         raise AssertionError(fault.action)
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _flip_a_byte(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:] if data else b"x"
 
 
 def _cut(request: httpx.Request, cut_at: int, hook, then_continue: bool = False) -> httpx.Request:

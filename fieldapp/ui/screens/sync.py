@@ -47,7 +47,7 @@ from fieldapp.ui.data import data_of, enrol_phone
 from fieldapp.ui.theme import Palette
 from sync.channel import SyncError
 from sync.outbox import OutboxError, export_outbox, outbox_name
-from sync.result import DONE, HELLO, PHOTOS, PULL, PUSH, Progress, SyncResult
+from sync.result import DONE, DOWNLOAD, HELLO, PHOTOS, PULL, PUSH, Progress, SyncResult
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,9 @@ def progress_text(p: Progress) -> tuple[str, Optional[float]]:
                 p.events_pushed / p.events_total)
     if p.phase == PULL:
         return strings.SYNC_PHASE_PULL.format(n=p.events_pulled), None
+    if p.phase == DOWNLOAD and p.downloads_total:
+        return (strings.SYNC_PHASE_DOWNLOAD.format(done=p.downloads_done, total=p.downloads_total),
+                p.downloads_done / p.downloads_total)
     if p.phase == DONE:
         return "", 1.0
     return strings.SYNC_CONNECTING, None
@@ -111,6 +114,8 @@ def result_message(r: SyncResult) -> tuple[str, str]:
         return message_for(r.stopped), "error"
     done = strings.SYNC_DONE_DETAIL.format(pushed=r.pushed + r.acknowledged, photos=r.photos_uploaded,
                                            pulled=r.pulled)
+    if r.photos_downloaded:
+        done += strings.SYNC_DONE_DOWNLOADED.format(n=r.photos_downloaded)
     problems = list(dict.fromkeys(i.code for i in r.errors + r.warnings))
     if r.ok and not problems:
         return strings.SYNC_DONE.format(detail=done), "ok"
