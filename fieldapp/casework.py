@@ -7,6 +7,7 @@ are appended in one transaction; on failure the new, unreferenced files go).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ from fieldapp.domain.geo import Position
 from fieldapp.domain.projection import CaseState
 from fieldapp.domain.recurrence import NearbyCase
 from fieldapp.store import Store
+
+log = logging.getLogger(__name__)
 
 # How the inspector judged a nearby earlier case before saving.
 NEW_PROBLEM = "new"
@@ -35,12 +38,16 @@ class Saved:
 
 
 class Casework:
-    def __init__(self, store: Store, photo_dir: Path, who: cmd.Actor, clock: Callable[[], datetime]):
+    """`on_write`, if given, is told after each record is stored (the app's automatic sync)."""
+
+    def __init__(self, store: Store, photo_dir: Path, who: cmd.Actor, clock: Callable[[], datetime],
+                 on_write: Callable[[], None] | None = None):
         self.store = store
         self.rules = store.rules
         self.photo_dir = Path(photo_dir)
         self.who = who
         self.clock = clock
+        self.on_write = on_write
 
     # --- reading ---------------------------------------------------------------
 
@@ -102,7 +109,7 @@ class Casework:
                 if judged == CAME_BACK:
                     self.case(earlier_case_id)  # it must exist here
                     events.append(cmd.link_recurrence("proposed", case_id, earlier_case_id, self.who, now))
-            self.store.append(events)
+            self._append(events)
         return Saved(case_id, tuple(events), from_photo)
 
     def recheck(self, case_id: str, *, rectified: bool, photos: Sequence[bytes], note: str = "") -> Saved:
@@ -116,18 +123,26 @@ class Casework:
             events.append(
                 cmd.recheck(state, self.who, now, rectified=rectified, photos=tuple(p.sha256 for p in stored), note=note)
             )
-            self.store.append(events)
+            self._append(events)
         return Saved(case_id, tuple(events))
 
     def void(self, case_id: str, reason: str) -> Saved:
         event = cmd.void(self.case(case_id), self.who, self.clock(), reason=reason)
-        self.store.append([event])
+        self._append([event])
         return Saved(case_id, (event,))
 
     def answer_survey(self, community: str, answer: str, comment: str = "") -> Event:
         event = cmd.answer_survey(self.rules, self.who, self.clock(), community=community, answer=answer, comment=comment)
-        self.store.append([event])
+        self._append([event])
         return event
+
+    def _append(self, events: list[Event]) -> None:
+        self.store.append(events)
+        if self.on_write is not None:
+            try:
+                self.on_write()
+            except Exception:  # noqa: BLE001 - the record is stored; a sync hiccup must not say otherwise
+                log.exception("could not tell that a record was stored")
 
     # --- photos ----------------------------------------------------------------
 

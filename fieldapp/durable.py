@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -15,3 +17,23 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_file(path: Path, data: bytes, *, temp_dir: Path | None = None) -> None:
+    """Replace `path` with `data` atomically and durably: a temp file (in `temp_dir`, by default
+    beside `path`; on the same file system) written and fsynced, renamed over `path`, the
+    directory fsynced. A crash leaves the old file or the new one, never half of one; the temp
+    file is removed if the write fails (a crash may leave it: sweep `temp_dir`)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=temp_dir or path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)

@@ -19,7 +19,6 @@ import numbers
 import os
 import re
 import struct
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from fieldapp.domain.geo import Position
-from fieldapp.durable import fsync_dir
+from fieldapp.durable import fsync_dir, write_file
 
 pillow_heif.register_heif_opener()
 
@@ -124,6 +123,12 @@ def photo_path(photo_dir: Path, sha256: str) -> Path:
     return Path(photo_dir) / _check_sha(sha256)[:2] / f"{sha256}.jpg"
 
 
+def photo_file(photo_dir: str, sha256: str) -> str:
+    """`photo_path` as a plain string, for loops over many photos (no pathlib, no check:
+    the caller has checked `sha256` is 64 hex digits)."""
+    return os.path.join(photo_dir, sha256[:2], sha256 + ".jpg")
+
+
 def thumb_path(photo_dir: Path, sha256: str) -> Path:
     return Path(photo_dir) / "thumbs" / _check_sha(sha256)[:2] / f"{sha256}.jpg"
 
@@ -198,7 +203,7 @@ def keep_copy(data: bytes, photo_dir: Path, sha256: str) -> bool:
         with _open(data) as img:
             thumb_bytes = _jpeg(_thumbnail(_render(img)))
     except PhotoRejected:
-        _write_atomic(photo_path(photo_dir, sha256), data)
+        _write_atomic(photo_dir, photo_path(photo_dir, sha256), data)
         return False
     _store(photo_dir, sha256, data, thumb_bytes)
     return True
@@ -480,51 +485,39 @@ def _degrees(value, ref, positive: str, negative: str) -> float | None:
 # ---------------------------------------------------------------- storage
 
 
-# `_write_atomic`'s temp files: ".<sha256>.jpg.<mkstemp's random part>.tmp", beside the file they become.
-TEMP_SUFFIX = ".tmp"
-_TEMP_NAME = re.compile(r"\.[0-9a-f]{64}\.jpg\.[a-z0-9_]{1,32}" + re.escape(TEMP_SUFFIX))
+TEMP_DIR = ".tmp"  # photo writes in progress: one folder, so a start-up sweep lists only it
 STALE_TEMP_SECONDS = 60.0  # older than this, a temp file's writer is gone (an ingest takes < 1 s)
+
+
+def temp_dir(photo_dir: Path) -> Path:
+    return Path(photo_dir) / TEMP_DIR
 
 
 def sweep_temp_files(photo_dir: Path, *, older_than: float = STALE_TEMP_SECONDS,
                      now: float | None = None) -> int:
     """At start: remove the temp files of photo writes cut by a crash (never renamed into
-    place, so no event names them). Only our temp names in the photo folders (``ab/`` and
-    ``thumbs/ab/``), and only those older than `older_than` seconds (a writer in another
-    process may be busy with a fresh one). Never a finished photo. Returns how many went."""
-    photo_dir = Path(photo_dir)
+    place, so no event names them): those in the photo folder's temp folder older than
+    `older_than` seconds (a writer in another process may be busy with a fresh one). One
+    small folder is listed, however many photos there are. Returns how many went."""
     cutoff = (time.time() if now is None else now) - older_than
     removed = 0
-    for folder in (photo_dir, photo_dir / "thumbs"):
-        for sub in _entries(folder):
-            if not (sub.is_dir(follow_symlinks=False) and _SHARD.fullmatch(sub.name)):
-                continue
-            for entry in _entries(Path(sub.path)):
-                if not _TEMP_NAME.fullmatch(entry.name):
-                    continue
-                with contextlib.suppress(OSError):  # gone meanwhile, or not ours to remove
+    try:
+        with os.scandir(temp_dir(photo_dir)) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):  # gone meanwhile
                     if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
                         os.unlink(entry.path)
                         removed += 1
-    return removed
-
-
-_SHARD = re.compile(r"[0-9a-f]{2}")
-
-
-def _entries(folder: Path) -> list[os.DirEntry]:
-    try:
-        with os.scandir(folder) as it:
-            return list(it)
     except (FileNotFoundError, NotADirectoryError):
-        return []
+        pass
+    return removed
 
 
 def _store(photo_dir: Path, sha: str, photo_bytes: bytes, thumb_bytes: bytes) -> None:
     """Thumbnail first, photo last: a photo file on disk always has its thumbnail."""
-    thumb_created = _write_atomic(thumb_path(photo_dir, sha), thumb_bytes)
+    thumb_created = _write_atomic(photo_dir, thumb_path(photo_dir, sha), thumb_bytes)
     try:
-        _write_atomic(photo_path(photo_dir, sha), photo_bytes)
+        _write_atomic(photo_dir, photo_path(photo_dir, sha), photo_bytes)
     except BaseException:
         if thumb_created:
             with contextlib.suppress(OSError):
@@ -532,23 +525,14 @@ def _store(photo_dir: Path, sha: str, photo_bytes: bytes, thumb_bytes: bytes) ->
         raise
 
 
-def _write_atomic(path: Path, data: bytes) -> bool:
-    """Write via temp file + fsync + rename; False if the (content-addressed) file exists already."""
+def _write_atomic(photo_dir: Path, path: Path, data: bytes) -> bool:
+    """Write atomically (fieldapp.durable, its temp file in `temp_dir`); False if the
+    (content-addressed) file exists already."""
     if path.exists():
         return False
     _make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+    _make_dirs(temp_dir(photo_dir))
+    write_file(path, data, temp_dir=temp_dir(photo_dir))
     return True
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fieldapp.durable import fsync_dir
-from fieldapp.photos import photo_path
+from fieldapp.photos import photo_file, photo_path
 from sync.protocol import is_sha256
 
 INCOMING = ".incoming"
@@ -60,14 +60,14 @@ class BlobStore:
 
     def has(self, sha256: str) -> bool:
         # Plain strings, not pathlib: this runs for every photo of every push and missing-query.
-        return is_sha256(sha256) and os.path.isfile(os.path.join(self._root, sha256[:2], sha256 + ".jpg"))
+        return is_sha256(sha256) and os.path.isfile(photo_file(self._root, sha256))
 
     def read(self, sha256: str) -> bytes | None:
         """A stored photo's bytes (blocking), or None if there is none under that name."""
         if not is_sha256(sha256):
             return None
         try:
-            with open(os.path.join(self._root, sha256[:2], sha256 + ".jpg"), "rb") as f:
+            with open(photo_file(self._root, sha256), "rb") as f:
                 return f.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None

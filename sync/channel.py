@@ -15,7 +15,7 @@ import random
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 import httpx
 
@@ -23,6 +23,24 @@ from sync import protocol as p
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PHOTO_TYPES = frozenset({"image/jpeg", "application/octet-stream"})  # what a 200 to `fetch` may be
+
+
+T = TypeVar("T")
+
+
+class _Busy(Exception):
+    """The office answered 429/5xx: worth another try (`Channel._retrying`)."""
+
+    def __init__(self, error: "SyncError"):
+        super().__init__(error.message)
+        self.error = error
+
+
+def _raise_if_busy(response: httpx.Response) -> None:
+    if response.status_code in RETRY_STATUSES:
+        error = SyncError("server_unavailable", f"HTTP {response.status_code}", response.status_code)
+        error.retry_after = response.headers.get("retry-after")
+        raise _Busy(error)
 
 
 class SyncError(Exception):
@@ -86,26 +104,16 @@ class Channel:
              content: Callable[[], Iterable[bytes]] | None = None,
              headers: dict | None = None, params: dict | None = None) -> Reply:
         """Send until an answer comes (or the retries run out). `content` makes a fresh body per try."""
-        last: SyncError | None = None
-        for attempt in range(self.retry.attempts):
-            if attempt:
-                self.sleep(self._wait(attempt - 1, last))
+        def once() -> Reply:
             sent = time.time()
-            try:
-                response = self.client.request(
-                    method, path, json=json, content=content() if content else None, headers=headers, params=params
-                )
-            except httpx.TransportError as exc:
-                last = SyncError("network", f"{type(exc).__name__}: {exc}")
-                continue
+            response = self.client.request(
+                method, path, json=json, content=content() if content else None, headers=headers, params=params
+            )
             received = time.time()
-            if response.status_code in RETRY_STATUSES:
-                last = SyncError("server_unavailable", f"HTTP {response.status_code}", response.status_code)
-                last.retry_after = response.headers.get("retry-after")
-                continue
+            _raise_if_busy(response)
             return self._answer(response, sent, received)
-        assert last is not None
-        raise last
+
+        return self._retrying(once)
 
     def fetch(self, path: str, *, max_bytes: int) -> bytes:
         """GET raw bytes (a photo), retried as `call` retries. The answer counts only if it is
@@ -114,36 +122,43 @@ class Channel:
         raises its code (e.g. 404 `not_found`), a login page `not_our_server`. A body cut short
         is a transport error: retried. The caller checks the bytes' hash (the office's marker
         header is not relied on: a proxy may drop it; the hash is the check that counts)."""
-        last: SyncError | None = None
         headers = {"Accept": "image/jpeg, application/octet-stream, application/json"}
+
+        def once() -> bytes:
+            sent = time.time()
+            with self.client.stream("GET", path, headers=headers) as response:
+                _raise_if_busy(response)
+                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                if response.status_code != 200 or kind not in PHOTO_TYPES:
+                    response.read()
+                    self._answer(response, sent, time.time())  # raises for an error or a stranger
+                    raise SyncError("protocol_mismatch", f"HTTP {response.status_code} without the photo")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise SyncError("too_large", f"{declared} bytes; at most {max_bytes}", 200)
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise SyncError("too_large", f"over {max_bytes} bytes", 200)
+                    chunks.append(chunk)
+                return b"".join(chunks)
+
+        return self._retrying(once)
+
+    def _retrying(self, once: Callable[[], T]) -> T:
+        """`once()` until it answers: an unreachable office (transport error) or a busy one
+        (`_Busy`: 429/5xx) is tried again after a back-off, up to `retry.attempts` tries."""
+        last: SyncError | None = None
         for attempt in range(self.retry.attempts):
             if attempt:
                 self.sleep(self._wait(attempt - 1, last))
-            sent = time.time()
             try:
-                with self.client.stream("GET", path, headers=headers) as response:
-                    if response.status_code in RETRY_STATUSES:
-                        last = SyncError("server_unavailable", f"HTTP {response.status_code}", response.status_code)
-                        last.retry_after = response.headers.get("retry-after")
-                        continue
-                    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if response.status_code != 200 or kind not in PHOTO_TYPES:
-                        response.read()
-                        self._answer(response, sent, time.time())  # raises for an error or a stranger
-                        raise SyncError("protocol_mismatch", f"HTTP {response.status_code} without the photo")
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise SyncError("too_large", f"{declared} bytes; at most {max_bytes}", 200)
-                    chunks, size = [], 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise SyncError("too_large", f"over {max_bytes} bytes", 200)
-                        chunks.append(chunk)
-                    return b"".join(chunks)
+                return once()
             except httpx.TransportError as exc:
                 last = SyncError("network", f"{type(exc).__name__}: {exc}")
-                continue
+            except _Busy as busy:
+                last = busy.error
         assert last is not None
         raise last
 

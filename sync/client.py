@@ -234,9 +234,10 @@ class SyncClient:
             if not isinstance(answer, list):
                 raise SyncError("protocol_mismatch", "blobs/missing without a list")
             asked = set(chunk)
-            lacking = {sha for sha in answer if sha in asked}
-            missing.extend(sha for sha in answer if sha in asked)
-            self._on_office.extend(sha for sha in chunk if sha not in lacking)
+            lacking = [sha for sha in answer if sha in asked]
+            missing.extend(lacking)
+            lacking_here = set(lacking)
+            self._on_office.extend(sha for sha in chunk if sha not in lacking_here)
         return missing
 
     def photo_on_office(self, sha: str) -> None:
@@ -302,7 +303,7 @@ class SyncClient:
             Downloads(self, channel, hello, result, device_id, max_photos=self.max_photo_downloads,
                       max_bytes=self.max_download_bytes).run()
         except SyncError:
-            raise  # only STOP_CODES get out of Downloads.run
+            raise  # only the office refusing the device (protocol.AUTH_REFUSED) gets out of Downloads.run
         except Exception as exc:  # a bug here must not spoil a run whose events all went: report it
             log.exception("photo downloads failed")
             result.warnings.append(SyncIssue("internal_error", f"photo downloads: {type(exc).__name__}"))

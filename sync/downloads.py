@@ -25,7 +25,8 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from fieldapp.photos import keep_copy
+from fieldapp.photos import keep_copy, photo_file
+from sync import protocol as p
 from sync.channel import Channel, SyncError
 from sync.result import DOWNLOAD, SyncIssue, SyncResult
 
@@ -36,8 +37,6 @@ log = logging.getLogger("fieldapp.sync.downloads")
 
 MAX_PHOTOS = 100  # requests per run (a stored photo is ~0.3 MB)
 MAX_BYTES = 25 * 1024 * 1024  # about this much per run (a photo that would cross it waits; the first always goes)
-# The office refusing the device: the run stops, as on any other request.
-STOP_CODES = frozenset({"token_missing", "token_invalid", "token_revoked", "unauthorized", "forbidden"})
 # Answers that will not change for this device and this office: not asked again (PhoneBook).
 UNAVAILABLE = frozenset({"not_found", "too_large"})
 
@@ -55,8 +54,7 @@ class Downloads:
         root = str(self.client.photo_dir)
         lacking, here = [], []
         for sha, size in self.client.book.photos_wanted(self.hello.server_id, self.device_id):
-            # photo_path's layout, as plain strings: one stat per wanted photo
-            if os.path.isfile(os.path.join(root, sha[:2], sha + ".jpg")):
+            if os.path.isfile(photo_file(root, sha)):  # one stat per wanted photo (photos_wanted checked sha)
                 here.append(sha)
             else:
                 lacking.append((sha, size))
@@ -94,7 +92,7 @@ class Downloads:
                 try:
                     data = self.channel.fetch(f"/blobs/{sha}", max_bytes=limit)
                 except SyncError as exc:
-                    if exc.code in STOP_CODES:
+                    if exc.code in p.AUTH_REFUSED:  # the run stops, as on any other request
                         raise
                     if exc.code in UNAVAILABLE:
                         unavailable.append((sha, exc.code))

@@ -27,13 +27,11 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fieldapp.durable import fsync_dir
 from fieldapp.photos import photo_path
 from fieldapp.store import Store
 from sync import auth, storage
@@ -133,22 +131,6 @@ def export_outbox(store: Store, photo_dir: str | Path, now: datetime | None = No
     return out.getvalue(), Exported(creds["device_id"], len(wires), len(photos), missing)
 
 
-def write_file_atomically(path: str | Path, data: bytes) -> None:
-    """A half-written file on a memory card must never look like a whole one."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    fsync_dir(path.parent)
-
-
 # --- office side -------------------------------------------------------------------------
 
 
@@ -226,8 +208,7 @@ def import_outbox(data_dir: str | Path, store: Store, source: str | Path | bytes
             for sha in new_photos:
                 _store_photo(z, blobs, sha)
                 result.photos_stored += 1
-            identity = storage.ServerIdentity(data_dir)
-            identity.start(store)
+            identity = storage.ServerIdentity(data_dir).follow(store)
             step = limits.max_events_per_push
             for start in range(0, len(raw_events), step):
                 results, top = take_events(store, device, raw_events[start:start + step], blobs.has, blobs.sync_dirs)

@@ -92,6 +92,9 @@ SERVER_ERRORS: dict[str, int] = {
     "server_error": 500,
 }
 
+#: The office refusing the device itself: no retry helps until the phone is (re-)enrolled.
+AUTH_REFUSED = frozenset({"token_missing", "token_invalid", "token_revoked", "unauthorized", "forbidden"})
+
 # Reported by the phone's client in SyncResult.errors / .warnings (besides the above).
 CLIENT_ERRORS = (
     "not_enrolled",  # no device token on this phone

@@ -222,6 +222,18 @@ class ServerIdentity:
         self._write(top, force=True)
         return current, rotated
 
+    def follow(self, store: Store) -> "ServerIdentity":
+        """Take the id the database has, for a writer beside the server (an outbox import):
+        it moves the high-water mark on (`committed`) and never rotates the id — only the
+        server's `start` judges a restored database. No id yet (never served): nothing to keep."""
+        self.server_id = store.get_meta(META_SERVER_ID) or ""
+        return self
+
+    def committed(self, top: int) -> None:
+        """Called after a commit that stored events: keep the high-water mark (monotonic)."""
+        if self.server_id and top > self._written_seq:
+            self._write(top)
+
     def rotate(self, store: Store) -> str:
         with store.write():
             self.server_id = new_server_id()
@@ -229,11 +241,6 @@ class ServerIdentity:
             top = max_seq(store)
         self._write(top, force=True)
         return self.server_id
-
-    def committed(self, top: int) -> None:
-        """Called after a commit that stored events: keep the high-water mark (monotonic)."""
-        if top > self._written_seq:
-            self._write(top)
 
     def _read(self) -> dict | None:
         try:

@@ -10,7 +10,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from fieldapp.photos import ingest_bytes, photo_path, sweep_temp_files, thumb_path
+from fieldapp.photos import ingest_bytes, photo_path, sweep_temp_files, temp_dir, thumb_path
 from fieldapp.rules import load_rules
 from fieldapp.ui.data import PHOTO_DIR_NAME, prepare_data_dir
 from sync import storage
@@ -20,10 +20,10 @@ from tests.office_process import OfficeProcess, free_port
 AN_HOUR_AGO = time.time() - 3600
 
 
-def leftover(final: Path, data: bytes, *, mtime: float | None = AN_HOUR_AGO) -> Path:
+def leftover(photo_dir: Path, final: Path, data: bytes, *, mtime: float | None = AN_HOUR_AGO) -> Path:
     """What `photos._write_atomic` leaves when the process dies between its write and its rename."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+    temp_dir(photo_dir).mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=temp_dir(photo_dir), prefix=f".{final.name}.", suffix=".tmp")
     with os.fdopen(fd, "wb") as f:
         f.write(data[: len(data) // 2])
     if mtime is not None:
@@ -41,13 +41,14 @@ def crash_scene(photo_dir: Path) -> dict[str, Path]:
     scene = {
         "photo": photo_path(photo_dir, kept.sha256),
         "thumb": thumb_path(photo_dir, kept.sha256),
-        "cut_photo": leftover(photo_path(photo_dir, cut), b"x" * 4000),
-        "cut_thumb": leftover(thumb_path(photo_dir, cut), b"y" * 400),
-        "busy": leftover(photo_path(photo_dir, "d" * 64), b"z" * 4000, mtime=None),
-        "not_ours": photo_dir / "cc" / "notes.tmp",
-        "elsewhere": photo_dir / f".{cut}.jpg.abcd1234.tmp",  # not in a photo folder
+        "cut_photo": leftover(photo_dir, photo_path(photo_dir, cut), b"x" * 4000),
+        "cut_thumb": leftover(photo_dir, thumb_path(photo_dir, cut), b"y" * 400),
+        "busy": leftover(photo_dir, photo_path(photo_dir, "d" * 64), b"z" * 4000, mtime=None),
+        "not_ours": photo_dir / "cc" / "notes.tmp",  # a photo folder is never swept
+        "elsewhere": photo_dir / f".{cut}.jpg.abcd1234.tmp",  # not in the temp folder
     }
     for key in ("not_ours", "elsewhere"):
+        scene[key].parent.mkdir(parents=True, exist_ok=True)
         scene[key].write_bytes(b"keep me")
         os.utime(scene[key], (AN_HOUR_AGO, AN_HOUR_AGO))
     scene["photo_bytes"] = scene["photo"].read_bytes()

@@ -125,15 +125,17 @@ def _status(args) -> int:
 def _export(args) -> int:
     from fieldapp.ui import strings
     from sync import storage
-    from sync.outbox import OutboxError, export_outbox, write_file_atomically
+    from fieldapp.durable import write_file
+    from fieldapp.ui import fmt
+    from sync.outbox import OutboxError, export_outbox
 
     with _open(args) as store:
         try:
             data, exported = export_outbox(store, _data_dir(args) / storage.PHOTO_DIR)
         except OutboxError as exc:
-            print(strings.OUTBOX_ERRORS.get(exc.code, exc.code))
+            print(fmt.outbox_error(exc.code))
             return EXIT_STOPPED
-    write_file_atomically(args.file, data)
+    write_file(args.file, data)  # a half-written file on a memory card must never look whole
     print(strings.OUTBOX_EXPORTED.format(events=exported.events, photos=exported.photos, file=args.file))
     if exported.photos_missing:
         print(strings.OUTBOX_EXPORTED_MISSING.format(n=len(exported.photos_missing)))

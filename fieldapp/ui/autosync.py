@@ -41,6 +41,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Mapping, Optional
 
+from sync.protocol import AUTH_REFUSED
+
 log = logging.getLogger(__name__)
 
 ENV_SWITCH = "FIELDAPP_AUTOSYNC"
@@ -54,8 +56,7 @@ STOP = "stop"      # the office refused this phone (401/403): no automatic tries
 IDLE = "idle"      # nothing to talk to yet (not enrolled): look again locally after a period
 
 #: Stop codes of a run (docs/sync.md) after which retrying cannot help until the user acts.
-STOP_CODES = frozenset({"token_missing", "token_invalid", "token_revoked", "unauthorized", "forbidden",
-                        "not_enrolled"})
+STOP_CODES = AUTH_REFUSED | {"not_enrolled"}
 #: Failures the network explains; any other stop (say protocol_mismatch) is retried with the same
 #: back-off too — at most every 10 minutes it costs nothing, and the office may be mid-upgrade.
 NETWORK_CODES = frozenset({"network", "server_unavailable", "not_our_server"})
@@ -73,17 +74,13 @@ class Timing:
     backoff_max_s: float = 600.0    # ...up to this
     jitter: float = 0.25            # phones coming back onto the Wi-Fi together do not retry in step
 
-    ENV_NAMES = {"start_s": "START_S", "debounce_s": "DEBOUNCE_S", "debounce_max_s": "DEBOUNCE_MAX_S",
-                 "period_s": "PERIOD_S", "backoff_s": "BACKOFF_S", "backoff_max_s": "BACKOFF_MAX_S",
-                 "jitter": "JITTER"}
-
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Timing":
         """The defaults, with ``FIELDAPP_AUTOSYNC_<NAME>`` overrides (a bad value is logged, ignored)."""
         env = os.environ if environ is None else environ
         changes: dict[str, float] = {}
         for f in fields(cls):
-            name = ENV_PREFIX + cls.ENV_NAMES[f.name]
+            name = ENV_PREFIX + f.name.upper()  # start_s -> FIELDAPP_AUTOSYNC_START_S
             raw = env.get(name)
             if raw is None or not raw.strip():
                 continue
@@ -114,7 +111,7 @@ class Skipped:
 def classify(result: Any) -> tuple[str, Optional[str]]:
     """(OK | RETRY | STOP | IDLE, the code) of a job's result (a SyncResult or a Skipped)."""
     if isinstance(result, Skipped):
-        return (STOP if result.code in STOP_CODES - {"not_enrolled"} else IDLE), result.code
+        return (STOP if result.code in AUTH_REFUSED else IDLE), result.code
     stopped = getattr(result, "stopped", None)
     if stopped is None:
         return OK, None

@@ -15,9 +15,9 @@ start), ``inspector_id`` (default ``inspector-<first 8 of device id>``),
 
 Enrolment with the office (`enrol_phone`) makes the enrolled inspector id the
 ``inspector_id`` new events carry; the office keeps the old one as the device's
-alias, so events written before enrolment are accepted too (docs/sync.md). The
-phone keeps it too (``inspector_earlier_ids``): what was written under it is still
-"mine" (`Settings.my_ids`: 我登记的, today's questionnaires).
+alias, so events written before enrolment are accepted too (docs/sync.md). What
+the phone wrote under its own id is still "mine" (`Settings.my_ids`: 我登记的,
+today's questionnaires).
 `run_sync` runs sync work on its own thread (one at a time), with its own Store.
 
 Every sync run — automatic or asked for by 立即同步 — goes through `DataService.autosync`
@@ -58,7 +58,6 @@ META_DEVICE_ID = "device_id"
 META_INSPECTOR_ID = "inspector_id"
 META_INSPECTOR_NAME = "inspector_name"
 META_COMMUNITIES = "inspector_communities"
-META_EARLIER_IDS = "inspector_earlier_ids"  # JSON list: this phone's own ids from before enrolment
 
 
 @dataclass(frozen=True)
@@ -67,14 +66,13 @@ class Settings:
     inspector_id: str
     inspector_name: str = ""
     communities: tuple[str, ...] = ()
-    earlier_ids: tuple[str, ...] = ()  # ids this phone's events carried before enrolment
 
     @property
     def my_ids(self) -> tuple[str, ...]:
         """Every actor id this phone's own records carry: the inspector now, and the phone's
-        own id from before enrolment (the office's alias of this device)."""
-        return tuple(dict.fromkeys((self.inspector_id, *self.earlier_ids,
-                                    default_inspector_id(self.device_id))))
+        own id from before enrolment (made from the device id, which never changes; the
+        office's alias of this device)."""
+        return tuple(dict.fromkeys((self.inspector_id, default_inspector_id(self.device_id))))
 
     def home_community(self, rules: Rules) -> str:
         """The inspector's own community: the first linked one, else the first of the rules."""
@@ -109,8 +107,7 @@ def ensure_settings(store: Store) -> Settings:
         # `enrol_phone`): from now on events carry the enrolled inspector id.
         return adopt_enrolment(store)
     return Settings(device_id, inspector_id, store.get_meta(META_INSPECTOR_NAME, "") or "",
-                    tuple(str(c) for c in _json_list(store, META_COMMUNITIES)),
-                    tuple(i for i in _json_list(store, META_EARLIER_IDS) if is_local_actor(i)))
+                    tuple(str(c) for c in _json_list(store, META_COMMUNITIES)))
 
 
 def _json_list(store: Store, key: str) -> list:
@@ -143,12 +140,7 @@ def adopt_enrolment(store: Store) -> Settings:
     if not creds["inspector"]:
         return ensure_settings(store)
     with store.write():
-        before = store.get_meta(META_INSPECTOR_ID)
-        if before != creds["inspector"]:
-            if is_local_actor(before):  # the phone's own id so far: its records stay "mine"
-                earlier = _json_list(store, META_EARLIER_IDS)
-                if before not in earlier:
-                    store.set_meta(META_EARLIER_IDS, json.dumps([*earlier, before]))
+        if store.get_meta(META_INSPECTOR_ID) != creds["inspector"]:
             store.set_meta(META_INSPECTOR_ID, creds["inspector"])
             store.set_meta(META_COMMUNITIES, json.dumps(list(creds["communities"])))
             if not (store.get_meta(META_INSPECTOR_NAME) or "").strip():
@@ -193,33 +185,6 @@ def sync_job(store: Store, photo_dir: Path, progress: Callable, manual: bool, *,
             return Skipped(str(last["stopped"]))
         kwargs["retry"] = RetryPolicy(attempts=3)
     return SyncClient(store, photo_dir, progress=progress, transport=transport, **kwargs).run()
-
-
-class _TellingCasework(Casework):
-    """Casework that tells `on_write` after each record it stored (for the automatic sync)."""
-
-    def __init__(self, *args: Any, on_write: Callable[[], None]):
-        super().__init__(*args)
-        self._on_write = on_write
-
-    def _told(self, value: T) -> T:
-        try:
-            self._on_write()
-        except Exception:  # noqa: BLE001 - the record is stored; a sync hiccup must not say otherwise
-            log.exception("could not schedule a sync")
-        return value
-
-    def register(self, **kwargs: Any):
-        return self._told(super().register(**kwargs))
-
-    def recheck(self, case_id: str, **kwargs: Any):
-        return self._told(super().recheck(case_id, **kwargs))
-
-    def void(self, case_id: str, reason: str):
-        return self._told(super().void(case_id, reason))
-
-    def answer_survey(self, community: str, answer: str, comment: str = ""):
-        return self._told(super().answer_survey(community, answer, comment))
 
 
 class DataService:
@@ -326,8 +291,7 @@ class DataService:
     def casework(self, store: Store) -> Casework:
         """The inspector's Casework on `store` (call inside a worker function); what it stores
         schedules an automatic sync."""
-        return _TellingCasework(store, self.photo_dir, self.settings.actor, self.clock,
-                                on_write=self._local_change)
+        return Casework(store, self.photo_dir, self.settings.actor, self.clock, on_write=self._local_change)
 
     def with_settings(self, **changes: Any) -> Settings:
         return replace(self.settings, **changes)

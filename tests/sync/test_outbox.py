@@ -13,7 +13,8 @@ from sync_kit import cases_table, office_event_ids, photos_table
 from fieldapp.photos import photo_path
 from fieldapp.ui import strings
 from sync import auth, phonebook, storage
-from sync.outbox import OutboxError, export_outbox, import_outbox, write_file_atomically
+from fieldapp.durable import write_file
+from sync.outbox import OutboxError, export_outbox, import_outbox
 from sync.phonebook import PhoneBook
 from tests.office_process import fieldapp
 
@@ -46,7 +47,7 @@ def test_an_offline_week_goes_over_by_file_exactly_once(office, office_store, ph
     data, exported = export_outbox(phone.store, phone.photo_dir)
     path = tmp_path / "usb" / "outbox.zip"
     path.parent.mkdir()
-    write_file_atomically(path, data)
+    write_file(path, data)
 
     assert (exported.events, exported.photos, exported.photos_missing) == (11, 7, [])
     assert phone.store.db.execute("SELECT count(*) FROM events").fetchone()[0] == before  # the phone is unchanged
