@@ -198,11 +198,12 @@ class CommunityPicker:
         self.render()
 
     def follow_home(self, home: str) -> bool:
-        """Move to `home` unless a community was picked here; whether anything changed."""
+        """Move to `home` unless a community was picked here (repainted if shown); whether it moved."""
         if self.picked or home == self.value:
             return False
         self.value = home
         self.render()
+        update_if_shown(self.row)
         return True
 
     def render(self) -> None:

@@ -82,24 +82,27 @@ def position(p: Position) -> str:
 
 def accuracy_text(accuracy_m: Optional[float], warn_above_m: float) -> tuple[str, bool]:
     """(text, is_warning) for a GPS fix's accuracy."""
-    if accuracy_m is None or accuracy_m <= 0:
-        return strings.LOCATION_OK_UNKNOWN, False
-    m = round(accuracy_m)
-    if accuracy_m > warn_above_m:
-        return strings.LOCATION_POOR.format(m=m), True
-    return strings.LOCATION_OK.format(m=m), False
+    return _accuracy_said(accuracy_m, warn_above_m,
+                          (strings.LOCATION_OK_UNKNOWN, strings.LOCATION_POOR, strings.LOCATION_OK))
 
 
 def photo_position_text(p: Position, warn_above_m: float) -> tuple[str, bool]:
     """(text, is_warning) for the photo's EXIF position used when there is no GPS fix;
     its accuracy (GPSHPositioningError) is said, or that it is unknown."""
-    pos = position(p)
-    if p.accuracy_m is None or p.accuracy_m <= 0:
-        return strings.LOCATION_FROM_PHOTO_UNKNOWN.format(pos=pos), False
-    m = round(p.accuracy_m)
-    if p.accuracy_m > warn_above_m:
-        return strings.LOCATION_FROM_PHOTO_POOR.format(pos=pos, m=m), True
-    return strings.LOCATION_FROM_PHOTO.format(pos=pos, m=m), False
+    return _accuracy_said(p.accuracy_m, warn_above_m, (strings.LOCATION_FROM_PHOTO_UNKNOWN,
+                          strings.LOCATION_FROM_PHOTO_POOR, strings.LOCATION_FROM_PHOTO), pos=position(p))
+
+
+def _accuracy_said(accuracy_m: Optional[float], warn_above_m: float, texts: tuple[str, str, str],
+                   **fields: str) -> tuple[str, bool]:
+    """One of `texts` (unknown, poor, fine) filled with {m} and `fields`; poor is a warning."""
+    unknown, poor, fine = texts
+    if accuracy_m is None or accuracy_m <= 0:
+        return unknown.format(**fields), False
+    m = round(accuracy_m)
+    if accuracy_m > warn_above_m:
+        return poor.format(m=m, **fields), True
+    return fine.format(m=m, **fields), False
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -154,10 +154,10 @@ def fill_sample_office(data_dir: str | Path, rules: Rules, now: datetime = SAMPL
 
 def fill_sample_office_if_empty(data_dir: str | Path, rules: Rules) -> Sample | None:
     """`serve --demo`: fill an office folder that holds no events yet; never touch one with data."""
-    from sync.storage import max_seq, open_office
+    from sync.storage import open_office
 
     with open_office(data_dir, rules) as office:
-        if max_seq(office) or office.db.execute("SELECT 1 FROM events LIMIT 1").fetchone():
+        if office.event_count():
             return None
     return fill_sample_office(data_dir, rules)
 

@@ -436,7 +436,6 @@ def build(ctx: AppContext) -> ft.Control:
 
 def on_show(view: ft.Control, ctx: AppContext) -> None:
     s: NewCaseScreen = view.data
-    if s.communities.follow_home(s.data.settings.home_community(s.data.rules)):
-        update_if_shown(s.communities.row)
+    s.communities.follow_home(s.data.settings.home_community(s.data.rules))
     if s.fix is None and not s.locating and ctx.page is not None:
         ctx.page.run_task(s.locate)

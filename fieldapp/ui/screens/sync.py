@@ -271,16 +271,21 @@ class SyncScreen:
         Nothing here changes: the office's acks come with the next sync."""
         self.message.show(strings.OUTBOX_EXPORTING, "info")
         update_if_shown(self.root)
+        said = await self._export()
+        if said is None:
+            self.message.clear()  # the inspector closed the save dialog
+        else:
+            self.message.show(*said)
+        update_if_shown(self.root)
+
+    async def _export(self) -> Optional[tuple[str, str]]:
+        """(what to say, its kind) once the file is saved or could not be; None if cancelled."""
         try:
             data, exported = await self.data.run(export_outbox, self.data.photo_dir)
         except OutboxError as exc:
-            self.message.show(fmt.outbox_error(exc.code), "error")
-            update_if_shown(self.root)
-            return
+            return fmt.outbox_error(exc.code), "error"
         if not exported.events:
-            self.message.show(strings.OUTBOX_NOTHING, "info")
-            update_if_shown(self.root)
-            return
+            return strings.OUTBOX_NOTHING, "info"
         name = outbox_name(exported.device_id, self.ctx.clock())
         if self.saver is None:
             self.saver = ft.FilePicker()  # a service: kept referenced by this screen
@@ -288,18 +293,13 @@ class SyncScreen:
             saved = await self.saver.save_file(file_name=name, src_bytes=data, dialog_title=strings.OUTBOX_EXPORT)
         except Exception as exc:  # noqa: BLE001 - the platform's file dialog: say so, keep the data
             log.warning("outbox export not saved: %s", exc)
-            self.message.show(fmt.error_message(exc), "error")
-            update_if_shown(self.root)
-            return
+            return fmt.error_message(exc), "error"
         if saved is None and not self.ctx.page.web:
-            self.message.clear()  # the inspector closed the dialog
-        else:
-            text = strings.OUTBOX_EXPORTED.format(events=exported.events, photos=exported.photos,
-                                                  file=saved or name)  # fmt: skip
-            if exported.photos_missing:
-                text += "\n" + strings.OUTBOX_EXPORTED_MISSING.format(n=len(exported.photos_missing))
-            self.message.show(text, "warning" if exported.photos_missing else "ok")
-        update_if_shown(self.root)
+            return None
+        text = strings.OUTBOX_EXPORTED.format(events=exported.events, photos=exported.photos, file=saved or name)
+        if exported.photos_missing:
+            return text + "\n" + strings.OUTBOX_EXPORTED_MISSING.format(n=len(exported.photos_missing)), "warning"
+        return text, "ok"
 
     def _last_text(self, last: Optional[dict]) -> str:
         if not last or not isinstance(last.get("at"), str):
