@@ -65,8 +65,12 @@ def test_not_an_object_is_refused():
 def test_every_payload_type_declares_who_may_write_it():
     for name, cls in PAYLOAD_TYPES.items():
         assert cls.ROLES, name
-        assert cls.ROLES <= {"inspector", "office"}
+        assert cls.ROLES <= {"inspector", "community", "office"}
     assert PAYLOAD_TYPES["case.verified"].ROLES == {"office"}
+    # A community device may write its report, its request and their photos, nothing else.
+    assert {t for t, cls in PAYLOAD_TYPES.items() if "community" in cls.ROLES} == {
+        "case.reported", "case.exemption_requested", "photo.added"}
+    assert PAYLOAD_TYPES["case.exemption_refused"].ROLES == {"office"}
     assert PAYLOAD_TYPES["score.superior"].ROLES == {"office"}
     assert "inspector" in PAYLOAD_TYPES["case.rechecked"].ROLES
 

@@ -20,10 +20,12 @@ from fieldapp.domain.geo import Position
 from fieldapp.domain.validate import EventError
 
 INSPECTOR = "inspector"
+COMMUNITY = "community"  # community staff (社区书记, 网格员): rectify and report back
 OFFICE = "office"
-ROLES = (INSPECTOR, OFFICE)
+ROLES = (INSPECTOR, COMMUNITY, OFFICE)
+DEVICE_ROLES = (INSPECTOR, COMMUNITY)  # what a phone can be enrolled as
 
-PHOTO_STAGES = ("before", "after")
+PHOTO_STAGES = ("before", "after", "exemption")  # exemption: evidence for a request for exemption
 RECHECK_OUTCOMES = ("rectified", "falls_short")  # 整改到位 / 未整改到位
 SURVEY_ANSWERS = ("满意", "基本满意", "不满意")
 
@@ -117,7 +119,9 @@ class PhotoAdded(Payload):
     """A photo of a case: `before` (the problem) or `after` (the rectification)."""
 
     TYPE = "photo.added"
-    ROLES = frozenset({INSPECTOR, OFFICE})
+    # A community device may add only `after` / `exemption` photos, as part of its report or
+    # request (sync.policy checks the stage).
+    ROLES = frozenset({INSPECTOR, COMMUNITY, OFFICE})
 
     case_id: str
     sha256: str  # of the stored photo: its file name, what sync transfers
@@ -191,6 +195,62 @@ class CaseRechecked(Payload):
             note=v.text(d, "note", required=False),
             photos=v.sha256_list(d, "photos"),
         )
+
+
+@dataclass(frozen=True)
+class RectificationReported(Payload):
+    """The community reports the problem rectified (整改反馈), with after photos.
+
+    Its time becomes the rectification time if the next re-check after it passes
+    (assessment-rules.md §2, "the community's own report").
+    """
+
+    TYPE = "case.reported"
+    ROLES = frozenset({COMMUNITY, OFFICE})
+
+    case_id: str
+    reported_at: datetime
+    note: str
+    photos: tuple[str, ...]  # sha256 of the "after" photos: at least one
+
+    @classmethod
+    def from_payload(cls, d: dict) -> "RectificationReported":
+        photos = v.sha256_list(d, "photos")
+        if not photos:
+            raise EventError("photos: a report needs at least one after photo")
+        return cls(v.uuid_text(d, "case_id"), v.aware_time(d, "reported_at"), v.text(d, "note", required=False),
+                   photos)
+
+
+@dataclass(frozen=True)
+class ExemptionRequested(Payload):
+    """The community asks for exemption (申请免责, A/B only): only the office grants or refuses it."""
+
+    TYPE = "case.exemption_requested"
+    ROLES = frozenset({COMMUNITY, OFFICE})
+
+    case_id: str
+    reason: str
+    photos: tuple[str, ...]  # optional evidence
+
+    @classmethod
+    def from_payload(cls, d: dict) -> "ExemptionRequested":
+        return cls(v.uuid_text(d, "case_id"), v.text(d, "reason"), v.sha256_list(d, "photos"))
+
+
+@dataclass(frozen=True)
+class ExemptionRefused(Payload):
+    """The office refuses a request for exemption, with its reason (granting is `case.exempted`)."""
+
+    TYPE = "case.exemption_refused"
+    ROLES = frozenset({OFFICE})
+
+    case_id: str
+    reason: str
+
+    @classmethod
+    def from_payload(cls, d: dict) -> "ExemptionRefused":
+        return cls(v.uuid_text(d, "case_id"), v.text(d, "reason"))
 
 
 @dataclass(frozen=True)
@@ -441,6 +501,9 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
         PhotoAdded,
         CaseSighted,
         CaseRechecked,
+        RectificationReported,
+        ExemptionRequested,
+        ExemptionRefused,
         DeadlineChanged,
         CaseVerified,
         CaseExempted,
