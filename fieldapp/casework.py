@@ -116,13 +116,31 @@ class Casework:
         """复查 with "after" photos: 整改到位 (rectified) or 未整改到位."""
         if not photos:
             raise CommandError("no_photo", "a re-check needs an after photo")
+        return self._with_photos(case_id, photos, "after",
+                                 lambda state, now, shas: cmd.recheck(state, self.who, now, rectified=rectified,
+                                                                      photos=shas, note=note))
+
+    def report_rectified(self, case_id: str, *, photos: Sequence[bytes], note: str = "") -> Saved:
+        """整改反馈 (the community's phone): after photos and a note; the inspector re-checks it."""
+        if not photos:
+            raise CommandError("no_photo", "a report needs an after photo")
+        return self._with_photos(case_id, photos, "after",
+                                 lambda state, now, shas: cmd.report_rectified(state, self.who, now, photos=shas,
+                                                                               note=note))
+
+    def request_exemption(self, case_id: str, *, reason: str, photos: Sequence[bytes] = ()) -> Saved:
+        """申请免责 (the community's phone): a reason and, optionally, photos; the office answers."""
+        return self._with_photos(case_id, photos, "exemption",
+                                 lambda state, now, shas: cmd.request_exemption(state, self.rules, self.who, now,
+                                                                                reason=reason, photos=shas))
+
+    def _with_photos(self, case_id: str, photos: Sequence[bytes], stage: str, make) -> Saved:
+        """Store the photos, then their events and the record `make(state, now, hashes)` names them in."""
         state = self.case(case_id)
         now = self.clock()
         with self._photos(photos) as stored:
-            events = self._photo_events(case_id, stored, "after", now)
-            events.append(
-                cmd.recheck(state, self.who, now, rectified=rectified, photos=tuple(p.sha256 for p in stored), note=note)
-            )
+            events = self._photo_events(case_id, stored, stage, now)
+            events.append(make(state, now, tuple(p.sha256 for p in stored)))
             self._append(events)
         return Saved(case_id, tuple(events))
 

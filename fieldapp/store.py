@@ -133,6 +133,17 @@ def m004_survey_day(db: Database) -> None:
     db.execute("CREATE INDEX surveys_actor_day ON surveys(actor, answered_utc)")
 
 
+@migrations()
+def m005_community_loop(db: Database) -> None:
+    # The community's loop (整改反馈 → 复查, 申请免责): what the lists and the 督办 screen ask for.
+    # Existing rows have none of it (no reports or requests existed); rebuilding fills them anyway.
+    db.execute("ALTER TABLE cases ADD COLUMN awaiting_since TEXT")  # earliest report awaiting its check
+    db.execute("ALTER TABLE cases ADD COLUMN awaiting_utc TEXT")  # the same as utc_key: sorts in time order
+    db.execute("ALTER TABLE cases ADD COLUMN exemption_request TEXT")  # requested / granted / refused
+    db.execute("ALTER TABLE cases ADD COLUMN last_check_note TEXT")  # the latest check's note, if it fell short
+    db.execute("CREATE INDEX cases_awaiting ON cases(awaiting_utc) WHERE awaiting_utc IS NOT NULL")
+
+
 def utc_key(moment: datetime | str) -> str | None:
     """`moment` (aware, or its ISO text) in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffff``: text order is time order."""
     try:
@@ -179,6 +190,9 @@ class CaseRow:
     thumb: str | None
     photo_count: int
     falls_short: bool
+    awaiting_since: datetime | None = None  # the community reported it done; the re-check is due
+    exemption_request: str = ""  # "" / requested / granted / refused
+    last_check_note: str = ""  # why the latest re-check fell short
 
 
 class Store:
@@ -326,7 +340,7 @@ class Store:
         if state is None:  # its registration has not arrived yet: keep the events, no row
             return
         self.db.execute(
-            "INSERT OR REPLACE INTO cases VALUES (" + ", ".join("?" * 24) + ")", _case_row_values(state)
+            "INSERT OR REPLACE INTO cases VALUES (" + ", ".join("?" * 28) + ")", _case_row_values(state)
         )
 
     def rebuild_projections(self) -> None:
@@ -392,14 +406,26 @@ class Store:
         inspector: str | Sequence[str] | None = None,
         community: str | None = None,
         status: str | None = None,
+        awaiting: bool = False,
+        communities: Sequence[str] | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[CaseRow]:
         """Open cases by urgency: overdue first (oldest deadline first), then due today, due soon…
 
         `inspector`: only the cases registered under this actor id (or any of these ids).
+        `awaiting`: only those the community reported done, oldest report first (待复查).
+        `communities`: only these communities' cases (a community's own phone).
         """
         where, params = ["lifecycle = ?"], [OPEN]
+        order = "deadline, found_at, case_id"
+        if awaiting:
+            where.append("awaiting_utc IS NOT NULL")
+            order = "awaiting_utc, case_id"
+        if communities is not None:
+            codes = tuple(communities)
+            where.append(_in("community", codes))
+            params.extend(codes)
         if inspector is not None:
             ids = _ids(inspector)
             where.append(_in("registered_by", ids))
@@ -417,7 +443,7 @@ class Store:
                 params.append(high.isoformat())
         sql = (
             f"SELECT * FROM cases WHERE {' AND '.join(where)} "
-            "ORDER BY deadline, found_at, case_id LIMIT ? OFFSET ?"
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         return [self._case_row(r, now) for r in self.db.query(sql, params + [limit, offset])]
 
@@ -528,6 +554,9 @@ class Store:
             thumb=r["thumb"],
             photo_count=r["photo_count"],
             falls_short=bool(r["falls_short"]),
+            awaiting_since=datetime.fromisoformat(r["awaiting_since"]) if r["awaiting_since"] else None,
+            exemption_request=r["exemption_request"] or "",
+            last_check_note=r["last_check_note"] or "",
         )
 
 
@@ -558,6 +587,10 @@ def _case_row_values(s: CaseState) -> list:
         s.sightings,
         json.dumps(s.recurrences) if s.recurrences else None,
         json.dumps(s.flags) if s.flags else None,
+        s.awaiting_since.isoformat() if s.awaiting_since else None,
+        utc_key(s.awaiting_since) if s.awaiting_since else None,
+        s.exemption_request or None,
+        s.last_failed_check.note if s.last_failed_check else None,
     ]
 
 

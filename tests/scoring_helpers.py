@@ -14,8 +14,11 @@ from fieldapp.domain.events import (
     CaseVerified,
     CaseVoided,
     DeadlineChanged,
+    ExemptionRefused,
+    ExemptionRequested,
     FundRosterSet,
     OfficeAssessed,
+    RectificationReported,
     RecurrenceConfirmed,
     RecurrenceProposed,
     RecurrenceRejected,
@@ -56,6 +59,17 @@ class Log:
 
     def recheck(self, case_id, at: datetime, passed=True):
         return self.add(CaseRechecked(case_id, "rectified" if passed else "falls_short", at, "", ()))
+
+    def report(self, case_id, at: datetime, photo="a" * 64):
+        """The community's 整改反馈 (its device clock is the report's time)."""
+        return self.add(RectificationReported(case_id, at, "已清理", (photo,)), actor="community-1",
+                        device="community-phone", at=at)
+
+    def request_exemption(self, case_id, reason="拆迁范围内"):
+        return self.add(ExemptionRequested(case_id, reason, ()), actor="community-1", device="community-phone")
+
+    def refuse_exemption(self, case_id, reason="不属于特殊情况"):
+        return self.add(ExemptionRefused(case_id, reason))
 
     def verify(self, case_id):
         return self.add(CaseVerified(case_id, "属实"))

@@ -148,3 +148,59 @@ def test_unknown_earlier_case_is_refused(work, store):
         )
     assert err.value.code == "unknown_case"
     assert store.event_count() == 0 and files_in(work.photo_dir) == []
+
+
+# --- the community's phone: 整改反馈 and 申请免责 ------------------------------------------------
+
+
+@pytest.fixture
+def community_work(store, work, clock):
+    from fieldapp.domain import commands as cmd
+    return Casework(store, work.photo_dir, cmd.Actor("李四", "community-phone-1"), clock)
+
+
+def test_the_community_reports_back_and_the_inspector_sees_it_waiting(work, community_work, store, clock, now):
+    saved = work.register(community="C1", category="Z1", photos=[WITH_GPS.read_bytes()])
+    clock.moment["now"] = now + timedelta(hours=5)
+    community_work.report_rectified(saved.case_id, photos=[NO_EXIF.read_bytes()], note="已清运")
+    state = store.case(saved.case_id)
+    assert state.lifecycle == "open" and state.awaiting_since == now + timedelta(hours=5)
+    assert len(state.after_photos) == 1 and state.reports[0].note == "已清运"
+    waiting = store.open_cases(clock(), awaiting=True)
+    assert [(r.case_id, r.awaiting_since) for r in waiting] == [(saved.case_id, now + timedelta(hours=5))]
+    clock.moment["now"] = now + timedelta(days=9)  # the check comes late; the report was in time
+    work.recheck(saved.case_id, rectified=True, photos=[WITH_GPS.read_bytes()])
+    state = store.case(saved.case_id)
+    assert state.rectified_at == now + timedelta(hours=5) and state.on_time
+    assert store.open_cases(clock(), awaiting=True) == []
+
+
+def test_a_report_needs_a_photo_and_an_open_case(work, community_work, store):
+    saved = work.register(community="C1", category="Z1", photos=[WITH_GPS.read_bytes()])
+    count = store.event_count()
+    with pytest.raises(CommandError) as err:
+        community_work.report_rectified(saved.case_id, photos=[])
+    assert err.value.code == "no_photo"
+    work.void(saved.case_id, "登记错误")
+    count = store.event_count()
+    with pytest.raises(CommandError) as err:
+        community_work.report_rectified(saved.case_id, photos=[NO_EXIF.read_bytes()])
+    assert err.value.code == "case_voided"
+    assert store.event_count() == count and len(files_in(work.photo_dir)) == 2  # the photo went again
+
+
+def test_exemption_is_asked_only_for_a_and_b_cases(work, community_work, store, now):
+    from fieldapp.domain import commands as cmd
+    d_case = work.register(community="C1", category="Z1", photos=[WITH_GPS.read_bytes()])
+    with pytest.raises(CommandError) as err:
+        community_work.request_exemption(d_case.case_id, reason="无法整改")
+    assert err.value.code == "not_exemptible"
+    b = cmd.register_case(store.rules, work.who, now, community="C1", category="L1", source="B", place="北街")
+    store.append([b])
+    with pytest.raises(CommandError) as err:
+        community_work.request_exemption(b.data.case_id, reason="  ")
+    assert err.value.code == "reason_required"
+    community_work.request_exemption(b.data.case_id, reason="已列入拆迁范围", photos=[NO_EXIF.read_bytes()])
+    state = store.case(b.data.case_id)
+    assert state.exemption_request == "requested" and len(state.exemption_photos) == 1
+    assert not state.exempted and state.after_photos == ()

@@ -18,6 +18,9 @@ from fieldapp.domain.events import (
     CaseVoided,
     DeadlineChanged,
     Event,
+    ExemptionRefused,
+    ExemptionRequested,
+    RectificationReported,
     RecurrenceConfirmed,
     RecurrenceProposed,
     RecurrenceRejected,
@@ -26,7 +29,7 @@ from fieldapp.domain.events import (
     new_id,
 )
 from fieldapp.domain.geo import Position
-from fieldapp.domain.projection import RECTIFIED, VOIDED, CaseState
+from fieldapp.domain.projection import EXEMPTION_GRANTED, EXEMPTION_REQUESTED, RECTIFIED, VOIDED, CaseState
 from fieldapp.domain.rules import Rules
 from fieldapp.domain.validate import EventError
 
@@ -142,6 +145,40 @@ def recheck(
     return who.event(CaseRechecked(state.case_id, outcome, checked_at, note, tuple(photos)), now)
 
 
+def report_rectified(state: CaseState, who: Actor, now: datetime, *, photos: tuple[str, ...], note: str = "") -> Event:
+    """整改反馈: the community says it has rectified the case, with at least one after photo."""
+    _open(state)
+    if not photos:
+        raise CommandError("no_photo", "a report needs an after photo")
+    return who.event(RectificationReported(state.case_id, now, note, tuple(photos)), now)
+
+
+def request_exemption(state: CaseState, rules: Rules, who: Actor, now: datetime, *, reason: str,
+                      photos: tuple[str, ...] = ()) -> Event:
+    """申请免责: only for sources whose further deduction may be waived (A/B); the office answers."""
+    _open(state)
+    _exemptible(state, rules)
+    if state.exemption_request == EXEMPTION_GRANTED:
+        raise CommandError("already_exempted", "the case is already exempted")
+    if not reason.strip():
+        raise CommandError("reason_required", "a request for exemption needs a reason")
+    return who.event(ExemptionRequested(state.case_id, reason, tuple(photos)), now)
+
+
+def refuse_exemption(state: CaseState, who: Actor, now: datetime, *, reason: str) -> Event:
+    """The office refuses a community's request for exemption (granting it is `exempt`)."""
+    if state.exemption_request != EXEMPTION_REQUESTED:
+        raise CommandError("no_request", "there is no request for exemption to answer")
+    if not reason.strip():
+        raise CommandError("reason_required", "a refusal needs a reason")
+    return who.event(ExemptionRefused(state.case_id, reason), now)
+
+
+def _exemptible(state: CaseState, rules: Rules) -> None:
+    if not rules.source(state.source).exemptible:
+        raise CommandError("not_exemptible", f"source {state.source} cases cannot be exempted")
+
+
 def void(state: CaseState, who: Actor, now: datetime, *, reason: str) -> Event:
     if state.lifecycle == VOIDED:
         raise CommandError("case_voided", "the case is already voided")
@@ -165,8 +202,7 @@ def verify(state: CaseState, who: Actor, now: datetime, *, note: str = "") -> Ev
 
 
 def exempt(state: CaseState, rules: Rules, who: Actor, now: datetime, *, reason: str) -> Event:
-    if not rules.source(state.source).exemptible:
-        raise CommandError("not_exemptible", f"source {state.source} cases cannot be exempted")
+    _exemptible(state, rules)
     if not reason.strip():
         raise CommandError("reason_required", "an exemption needs a reason")
     return who.event(CaseExempted(state.case_id, reason), now)

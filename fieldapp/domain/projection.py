@@ -9,6 +9,13 @@ Fixed rules where people disagree (documented in docs/projection.md):
 - a case is **voided** as soon as any void event exists;
 - it is **rectified** from the earliest passing re-check; a re-check that falls
   short before that leaves it open (marked `falls_short`);
+- the community's reports (整改反馈) and the re-checks are walked in time order
+  (a report before a check at the same instant): a failing check rejects every
+  report before it; a passing check confirms them, and the case counts as
+  rectified at the earliest confirmed report (else at the check); a report with
+  no check after it is awaiting its re-check (`awaiting_since`);
+- a request for exemption is answered by the office's latest grant or refusal
+  after it (by sort key); a later request asks again;
 - the effective deadline is that of the latest deadline change (by sort key);
 - a recurrence link's state is that of its latest proposal/confirmation/rejection;
 - two registrations of one case keep the earliest and flag the case.
@@ -17,13 +24,16 @@ Fixed rules where people disagree (documented in docs/projection.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from fieldapp.domain import deadlines
 from fieldapp.domain.events import (
     CaseExempted,
+    ExemptionRefused,
+    ExemptionRequested,
+    RectificationReported,
     CaseRechecked,
     CaseRegistered,
     CaseSighted,
@@ -60,6 +70,14 @@ STATUSES = (
     STATUS_VOIDED,
 )
 
+REPORT_AWAITING = "awaiting"  # no re-check after it yet
+REPORT_CONFIRMED = "confirmed"  # the next check passed
+REPORT_REJECTED = "rejected"  # the next check fell short
+
+EXEMPTION_REQUESTED = "requested"
+EXEMPTION_GRANTED = "granted"
+EXEMPTION_REFUSED = "refused"
+
 RECURRENCE_PROPOSED = "proposed"
 RECURRENCE_CONFIRMED = "confirmed"
 RECURRENCE_REJECTED = "rejected"
@@ -72,6 +90,30 @@ class HistoryEntry:
     at: datetime
     actor: str
     detail: dict
+
+
+@dataclass(frozen=True)
+class Report:
+    """A community's report that the problem is rectified (整改反馈), and what the checks made of it."""
+
+    event_id: str
+    actor: str
+    reported_at: datetime
+    note: str
+    photos: tuple[str, ...]
+    outcome: str = REPORT_AWAITING
+
+
+@dataclass(frozen=True)
+class Check:
+    """A re-check (复查): passed (整改到位) or fell short, with its note and after photos."""
+
+    event_id: str
+    actor: str
+    checked_at: datetime
+    passed: bool
+    note: str
+    photos: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -101,11 +143,23 @@ class CaseState:
     after_photos: tuple[str, ...] = ()
     sightings: int = 0
     recurrences: tuple[tuple[str, str], ...] = ()  # (earlier case id, proposed/confirmed/rejected)
+    reports: tuple[Report, ...] = ()  # in time order
+    checks: tuple[Check, ...] = ()  # in time order
+    awaiting_since: datetime | None = None  # the earliest report still waiting for its re-check
+    exemption_request: str = ""  # "" / requested / granted / refused
+    exemption_request_reason: str = ""
+    exemption_refusal_reason: str = ""
+    exemption_photos: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)
 
     def status(self, now: datetime, tz: ZoneInfo, due_soon_days: int = 3) -> str:
         return case_status(self.lifecycle, self.on_time, self.deadline, now, tz, due_soon_days)
+
+    @property
+    def last_failed_check(self) -> Check | None:
+        """The latest re-check, if it fell short (what the community must hear: 复查未通过: 原因)."""
+        return self.checks[-1] if self.checks and not self.checks[-1].passed else None
 
     @property
     def confirmed_recurrence_of(self) -> tuple[str, ...]:
@@ -163,28 +217,68 @@ def project_case(events: Iterable[Event], tz: ZoneInfo) -> CaseState | None:
         deadline=r.deadline,
     )
     links: dict[str, str] = {}
-    passing_checks: list[datetime] = []
+    timeline: list = []  # reports and checks
     history = []
     for event in ordered:
         if event.case_id != r.case_id:
             raise ValueError(f"event {event.id} belongs to case {event.case_id}, not {r.case_id}")
-        state = _apply(state, event, links, passing_checks)
+        state = _apply(state, event, links, timeline)
         history.append(HistoryEntry(event.id, event.type, event.recorded_at, event.actor, event.data.to_payload()))
-    if passing_checks:
-        first_pass = min(passing_checks)
+    reports, checks, rectified_at = settle(timeline)
+    state = replace(state, reports=reports, checks=checks, falls_short=bool(checks) and not checks[-1].passed)
+    if rectified_at is not None:
         state = replace(
             state,
             lifecycle=RECTIFIED if state.lifecycle != VOIDED else VOIDED,
-            rectified_at=first_pass,
-            on_time=deadlines.is_on_time(first_pass, state.deadline, tz),
+            rectified_at=rectified_at,
+            on_time=deadlines.is_on_time(rectified_at, state.deadline, tz),
             falls_short=False,
         )
         if state.lifecycle == VOIDED:
             state = _flag(state, "voided_after_recheck")
+    else:
+        waiting = [rep.reported_at for rep in reports if rep.outcome == REPORT_AWAITING]
+        state = replace(state, awaiting_since=waiting[0] if waiting else None)
     return replace(state, recurrences=tuple(sorted(links.items())), history=tuple(history))
 
 
-def _apply(state: CaseState, event: Event, links: dict[str, str], passing: list[datetime]) -> CaseState:
+def _moment(item: Report | Check) -> tuple:
+    """Time order of reports and checks: a report before a check at the same instant."""
+    if isinstance(item, Report):
+        return (item.reported_at.astimezone(timezone.utc), 0, item.event_id)
+    return (item.checked_at.astimezone(timezone.utc), 1, item.event_id)
+
+
+def settle(timeline: Iterable[Report | Check]) -> tuple[tuple[Report, ...], tuple[Check, ...], datetime | None]:
+    """Walk reports and checks in time order (assessment-rules.md §2, the community's own report).
+
+    Returns the reports with their outcome, the checks, and the rectification time: that of
+    the earliest report the first passing check confirms, else that check's own time, else None.
+    Reports after the first passing check stay `awaiting` (the case is closed; nothing to settle).
+    """
+    reports: list[Report] = []
+    checks: list[Check] = []
+    open_reports: list[int] = []
+    rectified_at = None
+    for item in sorted(timeline, key=_moment):
+        if isinstance(item, Report):
+            if rectified_at is None:
+                open_reports.append(len(reports))
+            reports.append(item)
+            continue
+        checks.append(item)
+        if rectified_at is not None:
+            continue
+        outcome = REPORT_CONFIRMED if item.passed else REPORT_REJECTED
+        for i in open_reports:
+            reports[i] = replace(reports[i], outcome=outcome)
+        if item.passed:
+            rectified_at = reports[open_reports[0]].reported_at if open_reports else item.checked_at
+        open_reports = []
+    return tuple(reports), tuple(checks), rectified_at
+
+
+def _apply(state: CaseState, event: Event, links: dict[str, str], timeline: list) -> CaseState:
     data = event.data
     if isinstance(data, CaseRegistered):
         if (data.community, data.category, data.found_at) != (state.community, state.category, state.found_at):
@@ -193,19 +287,29 @@ def _apply(state: CaseState, event: Event, links: dict[str, str], passing: list[
     if isinstance(data, PhotoAdded):
         if data.stage == "before":
             return replace(state, before_photos=_add_unique(state.before_photos, data.sha256))
+        if data.stage == "exemption":
+            return replace(state, exemption_photos=_add_unique(state.exemption_photos, data.sha256))
         return replace(state, after_photos=_add_unique(state.after_photos, data.sha256))
     if isinstance(data, CaseRechecked):
-        state = replace(state, after_photos=_add_unique(state.after_photos, *data.photos))
-        if data.outcome == "rectified":
-            passing.append(data.checked_at)
-            return state
-        return replace(state, falls_short=True)
+        timeline.append(Check(event.id, event.actor, data.checked_at, data.outcome == "rectified", data.note,
+                              data.photos))
+        return replace(state, after_photos=_add_unique(state.after_photos, *data.photos))
+    if isinstance(data, RectificationReported):
+        timeline.append(Report(event.id, event.actor, data.reported_at, data.note, data.photos))
+        return replace(state, after_photos=_add_unique(state.after_photos, *data.photos))
+    if isinstance(data, ExemptionRequested):
+        return replace(state, exemption_request=EXEMPTION_REQUESTED, exemption_request_reason=data.reason,
+                       exemption_refusal_reason="",
+                       exemption_photos=_add_unique(state.exemption_photos, *data.photos))
+    if isinstance(data, ExemptionRefused):
+        return replace(state, exemption_request=EXEMPTION_REFUSED, exemption_refusal_reason=data.reason)
     if isinstance(data, DeadlineChanged):
         return replace(state, deadline=data.deadline)
     if isinstance(data, CaseVerified):
         return replace(state, verified=True)
     if isinstance(data, CaseExempted):
-        return replace(state, exempted=True, exempt_reason=data.reason)
+        return replace(state, exempted=True, exempt_reason=data.reason, exemption_request=EXEMPTION_GRANTED,
+                       exemption_refusal_reason="")
     if isinstance(data, CaseVoided):
         if state.lifecycle == VOIDED:
             return state

@@ -84,6 +84,8 @@ class Rules:
     bonuses: tuple[Bonus, ...]
     fund_roles: tuple[FundRole, ...]
     fund_match_ratio: Decimal
+    # A community's report waiting longer than this for its re-check is flagged on the 督办 screen.
+    recheck_overdue_days: int = 2
 
     @property
     def tz(self) -> ZoneInfo:
@@ -258,4 +260,5 @@ def parse_rules(data: dict) -> Rules:
         bonuses=_unique(bonuses, "bonuses"),
         fund_roles=_unique(roles, "fund.roles"),
         fund_match_ratio=fund.number("office_match_ratio"),
+        recheck_overdue_days=r.integer("recheck_overdue_days", minimum=1) if "recheck_overdue_days" in r.data else 2,
     )

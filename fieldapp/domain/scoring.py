@@ -52,6 +52,7 @@ from fieldapp.domain.events import (
     FundRosterSet,
     OfficeAssessed,
     PhotoAdded,
+    RectificationReported,
     RecurrenceConfirmed,
     RecurrenceProposed,
     RecurrenceRejected,
@@ -84,6 +85,7 @@ N_MONTHS_MISSING = "months_missing"  # detail: "2022-03,2022-07"
 N_MONTH_REENTERED = "month_reentered"  # detail: "2022-03×2" (the latest entry is used)
 N_AFTER_EVALUATION = "after_evaluation"  # detail: number of records dated after the evaluation date
 N_PENDING = "pending"  # detail: deadline
+N_AWAITING_RECHECK = "awaiting_recheck"  # detail: "reported local date|days waited": reported in time, not checked yet
 N_EXEMPTED = "exempted"  # detail: reason
 N_EXEMPTION_IGNORED = "exemption_ignored"  # detail: source (not exemptible)
 N_UNVERIFIED = "unverified"  # detail: source
@@ -245,7 +247,7 @@ class _Case:
     __slots__ = (
         "case_id", "reg", "community", "source", "found_at", "found_utc", "reg_deadline", "label",
         "deadline_key", "deadline", "verified", "exempt_key", "exempt_reason", "void_key", "void_reason",
-        "first_pass", "first_pass_utc", "links",
+        "first_pass", "first_pass_utc", "links", "reports", "fails",
     )  # fmt: skip
 
     def __init__(self, case_id: str):
@@ -257,6 +259,38 @@ class _Case:
         self.deadline_key = self.exempt_key = self.void_key = None
         self.verified = False
         self.links: dict[str, list] | None = None  # earlier case id -> [decision sort key or None, state, event id]
+        # The community's reports (event id -> (UTC time, its own time)) and the failing checks (event id ->
+        # UTC time): None for the many cases without any, which keep the simple first-pass rule.
+        self.reports: dict[str, tuple[datetime, datetime]] | None = None
+        self.fails: dict[str, datetime] | None = None
+
+    def add_fail(self, event_id: str, checked: datetime) -> None:
+        if self.fails is None:
+            self.fails = {}
+        self.fails[event_id] = checked.astimezone(UTC)
+
+    def settle(self, at: datetime) -> tuple[datetime | None, datetime | None, datetime | None]:
+        """Reports and checks known at `at`, walked in time order (projection.settle's rule).
+
+        Returns (rectification time in UTC, the same in its own zone, the earliest report
+        still awaiting its check in UTC).
+        """
+        timeline = [(utc, 0, own) for utc, own in self.reports.values() if utc < at]
+        timeline += [(utc, 1, None) for utc in (self.fails or {}).values() if utc < at]
+        if self.first_pass_utc is not None and self.first_pass_utc < at:
+            timeline.append((self.first_pass_utc, 2, self.first_pass))
+        waiting = None
+        for utc, kind, own in sorted(timeline, key=lambda t: t[:2]):
+            if kind == 0:
+                if waiting is None:
+                    waiting = (utc, own)
+            elif kind == 1:
+                waiting = None  # a failing check rejects every report before it
+            elif waiting is not None:
+                return waiting[0], waiting[1], None
+            else:
+                return utc, own, None
+        return None, None, waiting[0] if waiting else None
 
     @property
     def effective_deadline(self) -> date | None:
@@ -367,6 +401,7 @@ class Scoreboard:
         self._handlers = {
             CaseRegistered: self._on_registered,
             CaseRechecked: self._on_rechecked,
+            RectificationReported: self._on_reported,
             DeadlineChanged: self._on_deadline,
             CaseVerified: self._on_verified,
             CaseExempted: self._on_exempted,
@@ -456,6 +491,8 @@ class Scoreboard:
                     checked = data.checked_at.astimezone(UTC)
                     if c.first_pass_utc is None or checked < c.first_pass_utc:
                         c.first_pass, c.first_pass_utc = data.checked_at, checked
+                else:
+                    c.add_fail(event.id, data.checked_at)
             elif kind is registered:
                 c = cases.get(data.case_id)
                 if c is None:
@@ -495,12 +532,21 @@ class Scoreboard:
         d: CaseRechecked = event.data
         c = self._case(d.case_id)
         if d.outcome != "rectified":
-            return None  # a check that falls short does not end the case
+            c.add_fail(event.id, d.checked_at)
+            return c if c.reports else None  # it rejects the reports before it; alone, it ends nothing
         checked = d.checked_at.astimezone(UTC)
         if c.first_pass_utc is None or checked < c.first_pass_utc:
             c.first_pass, c.first_pass_utc = d.checked_at, checked
             return c
         return None
+
+    def _on_reported(self, event: Event):
+        d: RectificationReported = event.data
+        c = self._case(d.case_id)
+        if c.reports is None:
+            c.reports = {}
+        c.reports[event.id] = (d.reported_at.astimezone(UTC), d.reported_at)
+        return c
 
     def _on_deadline(self, event: Event):
         c = self._case(event.data.case_id)
@@ -723,20 +769,31 @@ class Scoreboard:
         notes = None
         pending = False
         late_at = None
+        awaiting = None
         if further and (c.exempt_key is None or not exemptible):
             end = self._deadline_ends.get(deadline) or self._deadline_end(deadline)
-            first_pass = c.first_pass_utc
-            if first_pass is not None and first_pass < end:
-                pending = first_pass >= at  # passed after the evaluation instant: still open then
+            if c.reports:
+                rectified, rectified_own, waiting = c.settle(at)
+            else:  # the commonest case: the first passing check is the rectification
+                rectified, rectified_own, waiting = c.first_pass_utc, c.first_pass, None
+            if rectified is not None and rectified < end:
+                pending = rectified >= at  # rectified after the evaluation instant: still open then
+            elif at >= end and waiting is not None and waiting < end:
+                pending = True  # reported in time, its re-check not made yet: settled by that check
+                awaiting = waiting
             elif at >= end:
-                late = first_pass is not None and first_pass < at
-                late_at = c.first_pass if late else None
+                late = rectified is not None and rectified < at
+                late_at = rectified_own if late else None
                 items = [(further_rule, further, R_RECTIFIED_LATE if late else R_NOT_RECTIFIED)]
             else:
                 pending = True
         if base:
             items = [(base_rule, base, R_VERIFIED if needs_verification else R_REGISTERED)] + (items or [])
-        if pending:
+        if awaiting is not None:
+            reported = awaiting.astimezone(self._tz).date()
+            waited = (self._day - reported).days
+            notes = [Note(N_AWAITING_RECHECK, community, case_id, f"{reported.isoformat()}|{waited}", c.label)]
+        elif pending:
             notes = [Note(N_PENDING, community, case_id, deadline.isoformat(), c.label)]
         if c.exempt_key is not None:
             note = (
@@ -775,7 +832,7 @@ class Scoreboard:
             )
             for _rule, points, _reason in items:
                 total += points
-        return _Contribution(community, line_items, tuple(notes or ()), total, pending)
+        return _Contribution(community, line_items, tuple(notes or ()), total, pending or bool(c.reports))
 
     # --- components -------------------------------------------------------------------
 
@@ -938,7 +995,7 @@ class Scoreboard:
 
 
 _BY_DATE_AND_CASE = attrgetter("on", "case_id")
-_NOTE_ORDER = {N_PENDING: 0, N_UNVERIFIED: 1, N_EXEMPTED: 2, N_EXEMPTION_IGNORED: 3, N_VOIDED: 4}
+_NOTE_ORDER = {N_PENDING: 0, N_AWAITING_RECHECK: 0, N_UNVERIFIED: 1, N_EXEMPTED: 2, N_EXEMPTION_IGNORED: 3, N_VOIDED: 4}
 
 
 # --- whole-year entry points -------------------------------------------------------------
@@ -962,8 +1019,15 @@ def _facts_from_state(state: CaseState, events: list[Event]) -> _Case:
         c.exempt_key, c.exempt_reason = (datetime.min, ""), state.exempt_reason
     if state.lifecycle == VOIDED:
         c.void_key, c.void_reason = (datetime.min, ""), state.void_reason
-    if state.rectified_at is not None:
-        c.first_pass, c.first_pass_utc = state.rectified_at, state.rectified_at.astimezone(UTC)
+    passes = [check for check in state.checks if check.passed]
+    if passes:
+        c.first_pass = passes[0].checked_at
+        c.first_pass_utc = c.first_pass.astimezone(UTC)
+    for check in state.checks:
+        if not check.passed:
+            c.add_fail(check.event_id, check.checked_at)
+    if state.reports:
+        c.reports = {r.event_id: (r.reported_at.astimezone(UTC), r.reported_at) for r in state.reports}
     if state.recurrences:
         c.links = {}
         for earlier, link_state in state.recurrences:

@@ -93,6 +93,7 @@ def note_text(note: sc.Note, names: dict[str, str]) -> str:
         earlier=short(d),
         links=len(d.split(",")),
         rank=d.split(":")[0],  # "2: C2,C3"
+        reported=d.split("|")[0], age=d.split("|")[-1],  # "2022-06-10|3"
         names=S.LIST_SEPARATOR.join(names.get(c, c) for c in d.split(": ")[-1].split(",")),
     )  # fmt: skip
 

@@ -341,9 +341,11 @@ SYNC_MESSAGES = {
 SYNC_REJECTIONS = {
     "invalid": "记录内容有误",
     "actor_mismatch": "记录上的巡查人员不是本机登记的人员",
-    "role_not_allowed": "巡查人员不能提交这类记录",
+    "role_not_allowed": "本机登记的身份不能提交这类记录",
     "community_not_allowed": "不是本机负责的社区",
     "unknown_case": "办公室没有这个案件",
+    "case_closed": "案件已整改到位或已作废，不能再提交",
+    "not_exemptible": "这类来源的案件不能申请免责",
 }
 SYNC_UNKNOWN = "同步没有完成（{code}）：请重试，多次失败请联系办公室。"
 
@@ -636,6 +638,7 @@ REPORT_NOTE_TEXTS = {
     "month_reentered": "上级考核 {month} 录入了 {times} 次，以最后一次为准",
     "after_evaluation": "{detail} 条记录日期在评分日之后，未计入",
     "pending": "{case}：整改期限 {detail} 未到，暂不加扣",
+    "awaiting_recheck": "{case}：社区已于 {reported} 反馈整改，待复查（已等待 {age} 天），暂不加扣",
     "exempted": "{case}：确因特殊情况无法整改，免于加扣（理由：{detail}）",
     "exemption_ignored": "{case}：{detail} 类案件不适用免于加扣，已忽略",
     "unverified": "{case}：{detail} 类案件尚未核实，不计分",
@@ -652,6 +655,7 @@ REPORT_NOTE_TEXTS = {
 #: per-case notes counted in the text table: "{kind}的案件 {n} 件"
 REPORT_NOTE_KINDS = {
     "pending": "期限未到、暂不加扣",
+    "awaiting_recheck": "已反馈整改、待复查",
     "unverified": "尚未核实、不计分",
     "exempted": "免于加扣",
     "voided": "已作废",
