@@ -1,7 +1,8 @@
 """Enrolment codes and device tokens (office side).
 
-The office makes a one-time code for an inspector (single use, expires); the
-phone exchanges it for a random bearer token. Codes and tokens are stored only
+The office makes a one-time code for a person — an inspector, or community staff
+(the code's `role`, one of DEVICE_ROLES) — (single use, expires); the phone
+exchanges it for a random bearer token, and the device keeps the code's role. Codes and tokens are stored only
 as SHA-256 hashes, so a copy of the office db lets nobody sync as a phone.
 Nothing in this module logs a code or a token.
 
@@ -20,6 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR
 from fieldapp.store import Store
 from sync.protocol import is_local_actor
 from sync.storage import iso, utc_now
@@ -40,7 +42,7 @@ class EnrolError(Exception):
 @dataclass(frozen=True)
 class Device:
     device_id: str
-    inspector: str
+    inspector: str  # the person's id (its events' actor): an inspector, or community staff (see `role`)
     communities: tuple[str, ...]
     label: str
     enrolled_at: str
@@ -48,6 +50,7 @@ class Device:
     revoked_at: str | None
     local_actor: str | None = None  # the phone's actor id before enrolment: accepted as this device's too
     local_device: str | None = None  # the phone's own device id (as its events' `device` field)
+    role: str = INSPECTOR  # what the device is enrolled as (DEVICE_ROLES): what it may write (sync/policy.py)
 
     @property
     def active(self) -> bool:
@@ -72,12 +75,19 @@ def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def create_code(store: Store, inspector: str, communities: list[str], *, ttl: timedelta = CODE_TTL,
-                now: datetime | None = None) -> tuple[str, datetime]:
-    """A new one-time code (shown once, formatted XXXX-XXXX-XXXX) and when it expires."""
+def create_code(store: Store, inspector: str, communities: list[str], *, role: str = INSPECTOR,
+                ttl: timedelta = CODE_TTL, now: datetime | None = None) -> tuple[str, datetime]:
+    """A new one-time code (shown once, formatted XXXX-XXXX-XXXX) and when it expires.
+
+    `inspector` is the person's id (the actor of their events), `role` what their phone is
+    enrolled as (DEVICE_ROLES). A person has one role: a code for another role than their
+    active devices' or waiting codes' is refused (revoke those first).
+    """
     inspector = inspector.strip()
     if not inspector or len(inspector) > 64:
         raise ValueError("the inspector id must be 1–64 characters")
+    if role not in DEVICE_ROLES:
+        raise ValueError(f"unknown role {role!r}; a phone is enrolled as one of: {', '.join(DEVICE_ROLES)}")
     if store.db.execute("SELECT 1 FROM sync_devices WHERE local_actor = ? LIMIT 1", [inspector]).fetchone():
         raise ValueError(f"{inspector!r} is a phone's id from before its enrolment; choose another inspector id")
     known = {c.code for c in store.rules.communities}
@@ -88,9 +98,21 @@ def create_code(store: Store, inspector: str, communities: list[str], *, ttl: ti
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     expires = now + ttl
     with store.write():
+        other = store.db.execute(
+            """SELECT role FROM sync_devices WHERE inspector = ? AND revoked_at IS NULL AND role != ?
+               UNION ALL
+               SELECT role FROM sync_enrol_codes WHERE inspector = ? AND used_at IS NULL AND expires_at > ?
+                 AND role != ? LIMIT 1""",
+            [inspector, role, inspector, iso(now), role],
+        ).fetchone()
+        if other:
+            raise ValueError(f"{inspector!r} is enrolled as {other[0]} (a device or a waiting code); "
+                             f"revoke that first to enrol them as {role}")
         store.db.execute(
-            "INSERT INTO sync_enrol_codes VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)",
-            [_hash(code), inspector, json.dumps(sorted(set(communities))), iso(now), iso(expires)],
+            """INSERT INTO sync_enrol_codes (code_hash, inspector, communities, created_at, expires_at,
+                                             used_at, device_id, claim_hash, role)
+               VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?)""",
+            [_hash(code), inspector, json.dumps(sorted(set(communities))), iso(now), iso(expires), role],
         )
     return format_code(code), expires
 
@@ -113,13 +135,13 @@ def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
     code_hash = _hash(normalise_code(code))
     with store.write():  # BEGIN IMMEDIATE: two phones racing for one code cannot both win
         row = store.db.execute(
-            "SELECT inspector, communities, expires_at, used_at, device_id, claim_hash "
+            "SELECT inspector, communities, expires_at, used_at, device_id, claim_hash, role "
             "FROM sync_enrol_codes WHERE code_hash = ?",
             [code_hash],
         ).fetchone()
         if row is None:
             raise EnrolError("enrol_code_invalid", "unknown enrolment code")
-        inspector, communities, expires_at, used_at, used_by, claim_hash = row
+        inspector, communities, expires_at, used_at, used_by, claim_hash, role = row
         token = secrets.token_urlsafe(32)
         if used_at is not None:
             device = get_device(store, used_by)
@@ -135,9 +157,9 @@ def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
         alias = alias_for(store, inspector, local_actor, local_device)
         store.db.execute(
             """INSERT INTO sync_devices (device_id, inspector, communities, label, token_hash, enrolled_at,
-                                         last_seen_at, revoked_at, local_actor, local_device)
-               VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)""",
-            [device_id, inspector, communities, label, _hash(token), iso(now), alias, local_device],
+                                         last_seen_at, revoked_at, local_actor, local_device, role)
+               VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)""",
+            [device_id, inspector, communities, label, _hash(token), iso(now), alias, local_device, role],
         )
         store.db.execute(
             "UPDATE sync_enrol_codes SET used_at = ?, device_id = ?, claim_hash = ? WHERE code_hash = ?",
@@ -224,4 +246,5 @@ def _device(row: dict) -> Device:
         revoked_at=row["revoked_at"],
         local_actor=row.get("local_actor"),
         local_device=row.get("local_device"),
+        role=row.get("role") or INSPECTOR,
     )

@@ -23,7 +23,7 @@ from typing import Callable
 
 import httpx
 
-from fieldapp.domain.events import Event
+from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR, Event
 from fieldapp.domain.validate import EventError
 from fieldapp.store import ACCEPTED, CONFLICT, Store
 from sync import protocol as p
@@ -56,7 +56,8 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
     `local_actor` / `local_device`: the actor id this phone's events carried until now
     and its own device id; the office records them so those events are still accepted
     (docs/sync.md, "Identity across enrolment"). After enrolment new events must carry
-    the returned `inspector` (fieldapp.ui.data.enrol_phone does both).
+    the returned `inspector` (fieldapp.ui.data.enrol_phone does both). The returned `role`
+    (inspector or community) is kept too: `sync.phonebook.role(store)`.
 
     Returns what the office said about the device (never the token). Raises SyncError.
     """
@@ -73,8 +74,11 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
         communities = [c for c in body["communities"] if isinstance(c, str)]
     except (KeyError, TypeError):
         raise SyncError("protocol_mismatch", "enrol answer without a token") from None
-    PhoneBook(store).save_credentials(server_url, token, device_id, inspector, communities)
-    return {"device_id": device_id, "inspector": inspector, "communities": communities,
+    role = body.get("role", INSPECTOR)  # an office from before roles enrolled inspectors only
+    if role not in DEVICE_ROLES:
+        raise SyncError("protocol_mismatch", f"enrolled with an unknown role {role!r}")
+    PhoneBook(store).save_credentials(server_url, token, device_id, inspector, communities, role)
+    return {"device_id": device_id, "inspector": inspector, "communities": communities, "role": role,
             "server_id": body.get("server_id"),
             "local_actor": body.get("local_actor") if isinstance(body.get("local_actor"), str) else None}
 

@@ -15,7 +15,15 @@ from typing import Iterable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from fieldapp.domain.events import CaseRechecked, Event, PhotoAdded
+from fieldapp.domain.events import (
+    DEVICE_ROLES,
+    INSPECTOR,
+    CaseRechecked,
+    Event,
+    ExemptionRequested,
+    PhotoAdded,
+    RectificationReported,
+)
 from fieldapp.domain.rules import Rules
 from fieldapp.store import Store
 from sync import protocol as p
@@ -110,6 +118,7 @@ META_TOKEN = "sync.token"
 META_DEVICE = "sync.device_id"
 META_INSPECTOR = "sync.inspector"
 META_COMMUNITIES = "sync.communities"
+META_ROLE = "sync.role"  # what the office enrolled this phone as (DEVICE_ROLES); absent: inspector
 META_ENROLLED_AT = "sync.enrolled_at"
 META_LAST_SERVER = "sync.last_server_id"
 META_LAST_SYNC = "sync.last_sync_at"  # the end of the last run that completed
@@ -136,6 +145,14 @@ def ensure_phone_tables(store: Store) -> None:
         phone_migrations.apply(store.db)
 
 
+def role(store: Store) -> str:
+    """What this phone is enrolled as: "community" (社区: reports rectifications, asks for
+    exemption) or "inspector" — also for a phone not enrolled yet, or enrolled before offices
+    had roles (whose devices were all inspectors'). One meta read; for the UI to choose its screens."""
+    value = store.get_meta(META_ROLE)
+    return value if value in DEVICE_ROLES else INSPECTOR
+
+
 class PhoneBook:
     """The phone's sync bookkeeping over its Store (same connection, same thread)."""
 
@@ -157,14 +174,16 @@ class PhoneBook:
             "device_id": get(META_DEVICE),
             "inspector": get(META_INSPECTOR),
             "communities": json.loads(get(META_COMMUNITIES) or "[]"),
+            "role": role(self.store),
             "enrolled_at": get(META_ENROLLED_AT),
         }
 
     def save_credentials(self, server_url: str, token: str, device_id: str, inspector: str,
-                         communities: list[str]) -> None:
+                         communities: list[str], role: str = INSPECTOR) -> None:
         with self.store.write():
             for key, value in ((META_URL, server_url), (META_TOKEN, token), (META_DEVICE, device_id),
                                (META_INSPECTOR, inspector), (META_COMMUNITIES, json.dumps(communities)),
+                               (META_ROLE, role if role in DEVICE_ROLES else INSPECTOR),
                                (META_ENROLLED_AT, iso(utc_now()))):
                 self.store.set_meta(key, value)
 
@@ -367,6 +386,8 @@ def named_photos(event: Event) -> list[tuple[str, str, str, int | None]]:
     data = event.data
     if isinstance(data, PhotoAdded):
         return [(data.sha256, data.case_id, data.stage, data.size_bytes)]
-    if isinstance(data, CaseRechecked):
+    if isinstance(data, (CaseRechecked, RectificationReported)):
         return [(sha, data.case_id, "after", None) for sha in data.photos]
+    if isinstance(data, ExemptionRequested):
+        return [(sha, data.case_id, "exemption", None) for sha in data.photos]
     return []

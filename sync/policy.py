@@ -1,12 +1,19 @@
 """Who may push what, and who may see what (office side).
 
-A phone speaks for one inspector and a few communities. It may push only
-events whose actor is its inspector (or the phone's own id from before its
-enrolment, recorded on the device: auth.alias_for), whose type inspectors may write, about
-its communities — for case events the community is the one the office has
-for the case, never one the phone claims. It may pull only its communities'
-events, and download only the photos those events name. These checks run inside the push
-transaction; a case registered earlier in the same batch counts as known.
+A phone speaks for one person and a few communities, in one role (auth.Device.role,
+fieldapp.domain.events.DEVICE_ROLES). It may push only events whose actor is its person
+(or the phone's own id from before its enrolment, recorded on the device: auth.alias_for),
+whose type its role may write (the payload's ROLES), about its communities — for case
+events the community is the one the office has for the case, never one the phone claims.
+
+A community device (社区书记, 网格员) may write less still (`COMMUNITY_WRITES`): a report of
+rectification (case.reported), a request for exemption (case.exemption_requested, only
+where the case's source is exemptible in the rules) and the after / exemption photos that
+go with them — only for cases the office has as open (not rectified, not voided).
+
+A device may pull only its communities' events, and download only the photos those events
+name. These checks run inside the push transaction; a case registered earlier in the same
+batch counts as known.
 """
 
 from __future__ import annotations
@@ -15,7 +22,16 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
-from fieldapp.domain.events import INSPECTOR, CaseRechecked, CaseRegistered, Event, PhotoAdded
+from fieldapp.domain.events import (
+    COMMUNITY,
+    CaseRechecked,
+    CaseRegistered,
+    Event,
+    ExemptionRequested,
+    PhotoAdded,
+    RectificationReported,
+)
+from fieldapp.domain.projection import OPEN
 from fieldapp.domain.validate import EventError
 from fieldapp.store import Store
 from sync import protocol as p
@@ -35,16 +51,29 @@ def _refuse(event_id, reason: str, detail: str) -> Verdict:
     return Verdict(None, {"id": event_id, "status": p.REJECTED, "reason": reason, "detail": detail})
 
 
+# What a community device may write, beside its role being in the payload's ROLES: an explicit
+# list, so that a type later opened to the community role is not writable from its phones unnoticed.
+COMMUNITY_WRITES = (RectificationReported, ExemptionRequested, PhotoAdded)
+COMMUNITY_PHOTO_STAGES = ("after", "exemption")  # never a "before" photo: that is the problem's evidence
+
+
 def case_community(store: Store, case_id: str) -> str | None:
     row = store.db.execute("SELECT community FROM cases WHERE case_id = ?", [case_id]).fetchone()
     return row[0] if row else None
+
+
+def case_facts(store: Store, case_id: str) -> tuple[str, str, str] | None:
+    """(community, lifecycle, source) the office has for a case, or None if it has no such case."""
+    row = store.db.execute("SELECT community, lifecycle, source FROM cases WHERE case_id = ?",
+                           [case_id]).fetchone()
+    return (row[0], row[1], row[2]) if row else None
 
 
 def event_photos(event: Event) -> tuple[str, ...]:
     """The photos an event names (the same rule as protocol.photo_hashes, on a parsed event)."""
     if isinstance(event.data, PhotoAdded):
         return (event.data.sha256,)
-    if isinstance(event.data, CaseRechecked):
+    if isinstance(event.data, (CaseRechecked, RectificationReported, ExemptionRequested)):
         return event.data.photos
     return ()
 
@@ -64,13 +93,16 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
     # The office assigns server_seq; whatever the phone sent is not ours to keep.
     event = dataclasses.replace(event, server_seq=None)
     if event.actor not in device.actors:
-        return _refuse(event.id, p.REASON_ACTOR, f"actor {event.actor!r} is not this device's inspector")
-    if INSPECTOR not in event.data.ROLES:
-        return _refuse(event.id, p.REASON_ROLE, f"inspectors may not write {event.type}")
+        return _refuse(event.id, p.REASON_ACTOR, f"actor {event.actor!r} is not this device's {device.role}")
+    if device.role not in event.data.ROLES or (
+            device.role == COMMUNITY and not isinstance(event.data, COMMUNITY_WRITES)):
+        return _refuse(event.id, p.REASON_ROLE, f"{device.role} devices may not write {event.type}")
     allowed = set(device.communities)
     claimed = getattr(event.data, "community", None)
+    facts = None
     if event.case_id is not None:
-        known = case_community(store, event.case_id) or batch_cases.get(event.case_id)
+        facts = case_facts(store, event.case_id)
+        known = facts[0] if facts else batch_cases.get(event.case_id)
         if known is None and not isinstance(event.data, CaseRegistered):
             return _refuse(event.id, p.REASON_UNKNOWN_CASE, f"no registered case {event.case_id}")
         # A registration must be for an allowed community, and may not re-register someone else's case.
@@ -79,12 +111,43 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
                 return _refuse(event.id, p.REASON_COMMUNITY, f"community {community} is not this device's")
     elif claimed is None or claimed not in allowed:
         return _refuse(event.id, p.REASON_COMMUNITY, f"community {claimed} is not this device's")
+    if device.role == COMMUNITY:
+        refused = _community_refusal(store, event, facts)
+        if refused is not None:
+            return _refuse(event.id, *refused)
     missing = [sha for sha in event_photos(event) if not has_blob(sha)]
     if missing:
         return Verdict(None, {"id": event.id, "status": p.MISSING_BLOB, "missing": missing})
     if isinstance(event.data, CaseRegistered) and event.case_id not in batch_cases:
         batch_cases[event.case_id] = event.data.community
     return Verdict(event, None)
+
+
+def _community_refusal(store: Store, event: Event,
+                       facts: tuple[str, str, str] | None) -> tuple[str, str] | None:
+    """(reason, detail) if a community device may not write this event, else None.
+
+    Its type is one of COMMUNITY_WRITES and its case one of the device's communities'
+    already; `facts` are the office's (community, lifecycle, source) for that case — always
+    known here, since a community device cannot register a case (no batch-registered ones).
+    """
+    if facts is None:
+        return p.REASON_UNKNOWN_CASE, f"no registered case {event.case_id}"
+    _, lifecycle, source = facts
+    if lifecycle != OPEN:
+        return p.REASON_CLOSED, f"case {event.case_id} is {lifecycle}, not open"
+    data = event.data
+    if isinstance(data, PhotoAdded) and data.stage not in COMMUNITY_PHOTO_STAGES:
+        stages = "/".join(COMMUNITY_PHOTO_STAGES)
+        return p.REASON_ROLE, f"community devices may add only {stages} photos, not {data.stage}"
+    if isinstance(data, ExemptionRequested):
+        try:
+            exemptible = store.rules.source(source).exemptible
+        except LookupError:  # a source the rules no longer name
+            exemptible = False
+        if not exemptible:
+            return p.REASON_NOT_EXEMPTIBLE, f"source {source} cases cannot be exempted"
+    return None
 
 
 def visible_page(store: Store, device: Device, since: int, limit: int) -> tuple[list[dict], bool, int]:

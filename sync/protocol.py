@@ -66,10 +66,13 @@ ACKNOWLEDGED = frozenset({ACCEPTED, DUPLICATE})
 # Reasons of a `rejected` result.
 REASON_INVALID = "invalid"  # malformed event or payload, unknown type (detail says which field)
 REASON_ACTOR = "actor_mismatch"  # the event's actor is neither this device's inspector nor its local actor
-REASON_ROLE = "role_not_allowed"  # inspectors may not write this event type
+REASON_ROLE = "role_not_allowed"  # the device's role may not write this (event type, or a photo's stage)
 REASON_COMMUNITY = "community_not_allowed"  # not one of this device's communities
 REASON_UNKNOWN_CASE = "unknown_case"  # the office has no registration for the event's case
-REJECTION_REASONS = (REASON_INVALID, REASON_ACTOR, REASON_ROLE, REASON_COMMUNITY, REASON_UNKNOWN_CASE)
+REASON_CLOSED = "case_closed"  # a community device wrote about a case no longer open (rectified or voided)
+REASON_NOT_EXEMPTIBLE = "not_exemptible"  # exemption asked for a case whose source the rules do not exempt
+REJECTION_REASONS = (REASON_INVALID, REASON_ACTOR, REASON_ROLE, REASON_COMMUNITY, REASON_UNKNOWN_CASE,
+                     REASON_CLOSED, REASON_NOT_EXEMPTIBLE)
 
 # --- error codes --------------------------------------------------------------------
 # Sent by the office in {"protocol": ..., "error": {"code", "message"}} with the status.
@@ -134,6 +137,10 @@ def error_body(code: str, message: str) -> dict:
     return {"protocol": MARKER, "error": {"code": code, "message": message}}
 
 
+# Event types whose payload names photos in a `photos` list (besides photo.added's `sha256`).
+PHOTO_LIST_TYPES = ("case.rechecked", "case.reported", "case.exemption_requested")
+
+
 def photo_hashes(event: dict) -> list[str]:
     """The photos an event (in wire form) names: they must be on the office before it."""
     payload = event.get("payload") if isinstance(event, dict) else None
@@ -142,7 +149,7 @@ def photo_hashes(event: dict) -> list[str]:
     if event.get("type") == "photo.added":
         sha = payload.get("sha256")
         return [sha] if is_sha256(sha) else []
-    if event.get("type") == "case.rechecked":
+    if event.get("type") in PHOTO_LIST_TYPES:
         photos = payload.get("photos")
         return [p for p in photos if is_sha256(p)] if isinstance(photos, list) else []
     return []

@@ -313,7 +313,8 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             "max_seq": top,
             "limits": office.limits.to_dict(),
             "device": {"device_id": device.device_id, "inspector": device.inspector,
-                       "communities": list(device.communities), "local_actor": device.local_actor},
+                       "communities": list(device.communities), "local_actor": device.local_actor,
+                       "role": device.role},
         })
 
     @app.post(api + "/enrol", openapi_extra=json_body(schemas["enrol"]))
@@ -331,10 +332,10 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
                 local_actor=text("local_actor") or None, local_device=text("local_device") or None))
         except auth.EnrolError as exc:
             raise ApiError(exc.code, str(exc)) from None
-        log.info("enrolled device %s for %s", device.device_id, device.inspector)
+        log.info("enrolled device %s for %s (%s)", device.device_id, device.inspector, device.role)
         return reply({"device_id": device.device_id, "token": token, "inspector": device.inspector,
-                      "communities": list(device.communities), "server_id": office.server_id,
-                      "local_actor": device.local_actor}, 201)
+                      "communities": list(device.communities), "role": device.role,
+                      "server_id": office.server_id, "local_actor": device.local_actor}, 201)
 
     @app.post(api + "/blobs/missing", openapi_extra=json_body(schemas["missing"]))
     async def blobs_missing(request: Request):

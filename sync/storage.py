@@ -167,6 +167,39 @@ def m005_recheck_photos(db: Database) -> None:
     )
 
 
+@office_migrations()
+def m006_device_roles(db: Database) -> None:
+    # What a device is enrolled as (fieldapp.domain.events.DEVICE_ROLES): an inspector's phone, or
+    # community staff's (社区书记, 网格员), who may only report rectifications and ask for exemption
+    # (sync/policy.py). Codes carry the role to the device they make. Every device and code from
+    # before roles existed was an inspector's.
+    db.execute("ALTER TABLE sync_devices ADD COLUMN role TEXT NOT NULL DEFAULT 'inspector'")
+    db.execute("ALTER TABLE sync_enrol_codes ADD COLUMN role TEXT NOT NULL DEFAULT 'inspector'")
+
+
+@office_migrations()
+def m007_report_photos(db: Database) -> None:
+    # The photos a community's report (case.reported) or request for exemption
+    # (case.exemption_requested) names go in sync_recheck_photos too, so GET /blobs authorises
+    # them like a re-check's (they normally arrive as photo.added as well; this holds if not).
+    db.execute(
+        """
+        CREATE TRIGGER sync_report_photos_named AFTER INSERT ON events
+        WHEN NEW.type IN ('case.reported', 'case.exemption_requested') AND NEW.case_id IS NOT NULL
+             AND json_valid(NEW.payload)
+        BEGIN
+            INSERT OR IGNORE INTO sync_recheck_photos (sha256, case_id)
+            SELECT j.value, NEW.case_id FROM json_each(NEW.payload, '$.photos') j WHERE j.type = 'text';
+        END"""
+    )
+    db.execute(
+        """INSERT OR IGNORE INTO sync_recheck_photos (sha256, case_id)
+           SELECT j.value, e.case_id FROM events e, json_each(e.payload, '$.photos') j
+           WHERE e.type IN ('case.reported', 'case.exemption_requested') AND e.case_id IS NOT NULL
+             AND j.type = 'text'"""
+    )
+
+
 def record_origin(store: Store, seqs: Iterable[int], device_id: str) -> None:
     store.db.conn.executemany("INSERT OR IGNORE INTO sync_origin VALUES (?, ?)", [(s, device_id) for s in seqs])
 

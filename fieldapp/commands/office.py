@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR
 from fieldapp.rules import DEFAULT_YEAR, load_rules
 
 ENV_OFFICE_DIR = "FIELDAPP_OFFICE_DIR"
@@ -44,9 +45,12 @@ def register(sub) -> None:
     serve.add_argument("--demo", action="store_true",
                        help="fill an EMPTY office folder with a sample half-year of 2022 first (one with data is left alone)")
 
-    enrol = action("enrol", "make a one-time enrolment code for an inspector's phone", _enrol)
-    enrol.add_argument("name", metavar="NAME", help="the inspector's id (the actor on their events)")
+    enrol = action("enrol", "make a one-time enrolment code for an inspector's or community staff's phone", _enrol)
+    enrol.add_argument("name", metavar="NAME", help="the person's id (the actor on their events)")
     enrol.add_argument("--communities", required=True, help="comma-separated community codes, e.g. C1,C2")
+    enrol.add_argument("--role", default=INSPECTOR,
+                       help=f"what the phone is enrolled as: {' or '.join(DEVICE_ROLES)} (default {INSPECTOR}); "
+                            "community staff report rectifications and ask for exemption")
     enrol.add_argument("--hours", type=float, default=24, help="the code expires after this many hours")
 
     devices = action("devices", "list enrolled phones", _devices)
@@ -125,13 +129,17 @@ def _enrol(args) -> int:
     from sync import auth, storage
 
     communities = [c.strip() for c in args.communities.split(",") if c.strip()]
+    if args.role not in DEVICE_ROLES:  # checked before the office folder is opened (and made)
+        print(f"error: unknown role {args.role!r}; a phone is enrolled as one of: {', '.join(DEVICE_ROLES)}")
+        return 2
     with storage.open_office(_dir(args), load_rules(args.year)) as store:
         try:
-            code, expires = auth.create_code(store, args.name, communities, ttl=timedelta(hours=args.hours))
+            code, expires = auth.create_code(store, args.name, communities, role=args.role,
+                                             ttl=timedelta(hours=args.hours))
         except ValueError as exc:
             print(f"error: {exc}")
             return 2
-    print(f"enrolment code for {args.name} ({', '.join(communities)}): {code}")
+    print(f"enrolment code for {args.name} as {args.role} ({', '.join(communities)}): {code}")
     print(f"single use; expires {expires.isoformat(timespec='minutes')}")
     return 0
 
@@ -149,7 +157,7 @@ def _devices(args) -> int:
         else:
             state = f"revoked {d.revoked_at[:16]}" if d.revoked_at else "active"
             seen = d.last_seen_at[:16] if d.last_seen_at else "never"
-            print(f"{d.device_id}  {d.inspector:<16} {','.join(d.communities):<12} {d.label:<16} "
+            print(f"{d.device_id}  {d.inspector:<16} {d.role:<10} {','.join(d.communities):<12} {d.label:<16} "
                   f"enrolled {d.enrolled_at[:16]}  last seen {seen}  {state}")
     if not rows and not args.json:
         print("no devices enrolled")

@@ -80,7 +80,8 @@ def _enrol(args) -> int:
         except SyncError as exc:
             print(f"enrolment failed [{exc.code}] {SYNC_MESSAGES.get(exc.code, '')} {exc.message}".rstrip())
             return EXIT_STOPPED
-    print(f"enrolled as {info['inspector']} ({', '.join(info['communities'])}), device {info['device_id']}")
+    print(f"enrolled as {info['inspector']} ({', '.join(info['communities'])}), role {info['role']}, "
+          f"device {info['device_id']}")
     return EXIT_OK
 
 
@@ -115,7 +116,7 @@ def _status(args) -> int:
         creds = book.credentials()
         events, photos = book.pending_counts()
         print(f"enrolled: {creds['inspector'] or 'no'}  server: {creds['server_url'] or '-'}  "
-              f"device: {creds['device_id'] or '-'}")
+              f"device: {creds['device_id'] or '-'}" + (f"  role: {creds['role']}" if creds['token'] else ""))
         print(f"pending: {events} events, {photos} photos; last sync: {store.get_meta('sync.last_sync_at') or 'never'}")
         for row in book.pending_errors():
             print(f"  {row['event_id']} [{row['code']}] {row['detail']}")
