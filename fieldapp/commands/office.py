@@ -80,6 +80,9 @@ def register(sub) -> None:
     from fieldapp.commands.office_users import add_office_user_commands  # `office user add/list/disable`
 
     add_office_user_commands(actions)
+    from fieldapp.commands.office_notice import add_office_notice_command  # `office notice` (督办通知单)
+
+    add_office_notice_command(actions)
 
 
 def _dir(args) -> Path:
