@@ -45,7 +45,8 @@ def register(sub) -> None:
     serve.add_argument("--demo", action="store_true",
                        help="fill an EMPTY office folder with a sample half-year of 2022 first (one with data is left alone)")
 
-    enrol = action("enrol", "make a one-time enrolment code for an inspector's or community staff's phone", _enrol)
+    enrol = action("enrol", "make a one-time enrolment code for an inspector's or community staff's phone",
+                   _enrol)
     enrol.add_argument("name", metavar="NAME", help="the person's id (the actor on their events)")
     enrol.add_argument("--communities", required=True, help="comma-separated community codes, e.g. C1,C2")
     enrol.add_argument("--role", default=INSPECTOR,

@@ -163,7 +163,8 @@ def cases(office, inspector, community, shared_case):
     open_case, _ = shared_case
     rectified, voided = inspector.new_case("C1"), inspector.new_case("C1")
     inspector.recheck(rectified, rectified=True)
-    inspector.store.append([cmd.void(inspector.store.case(voided), inspector.who, inspector.tick(), reason="登记错了")])
+    void = cmd.void(inspector.store.case(voided), inspector.who, inspector.tick(), reason="登记错了")
+    inspector.store.append([void])
     other = inspector.new_case("C3")
     assert inspector.sync().ok
     assert community.sync().ok
@@ -273,7 +274,8 @@ def test_an_outbox_file_from_a_community_phone_goes_through_the_same_checks(
     assert rejected == {forged[0].id: p.REASON_ROLE, forged[1].id: p.REASON_COMMUNITY}
 
 
-def test_a_community_phone_pulls_only_its_communities_and_gets_only_their_photos(office, inspector, community, cases):
+def test_a_community_phone_pulls_only_its_communities_and_gets_only_their_photos(
+        office, inspector, community, cases):
     with api(office, token_of(community)) as http:
         page = http.get("/events", params={"since": 0}).json()
         c3_photo = next(e["payload"]["sha256"] for e in wires_of(inspector, cases["C3"]) if e["type"] == "photo.added")
