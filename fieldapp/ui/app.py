@@ -24,9 +24,9 @@ from fieldapp.rules import load_rules
 from fieldapp.ui import strings
 from fieldapp.ui.autosync import enabled_by_env
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.data import DataService, prepare_data_dir
+from fieldapp.ui.data import DataService, data_of, prepare_data_dir
 from fieldapp.ui.device import Device
-from fieldapp.ui.screens import TABS, Tab, tab_index
+from fieldapp.ui.screens import Tab, tab_index, tabs_for
 from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, build_theme
 
 log = logging.getLogger(__name__)
@@ -38,25 +38,42 @@ DEFAULT_PORT = 8550
 
 
 class Shell:
-    """One session's frame: the bottom NavigationBar and the current tab's view."""
+    """One session's frame: the bottom NavigationBar and the current tab's view.
 
-    def __init__(self, page: ft.Page, ctx: AppContext, tabs: tuple[Tab, ...] = TABS):
+    The tabs are those of the app the phone is enrolled as (an inspector's or a
+    community's, `screens.tabs_for`); an enrolment that changes it reshapes the frame.
+    """
+
+    def __init__(self, page: ft.Page, ctx: AppContext, tabs: Optional[tuple[Tab, ...]] = None):
         self.page = page
-        self.tabs = tabs
+        self.fixed_tabs = tabs
+        self.tabs = tabs or tabs_for(data_of(ctx).settings)
         #: the session's services (file picker, GPS, camera), referenced for its lifetime
         self.device = Device(page)
         self.ctx = ctx.for_session(page, self.navigate, self.device)
         self.views: dict[str, ft.Control] = {}
         self.body = ft.Container(expand=True)
-        self.nav = ft.NavigationBar(
-            destinations=[
-                ft.NavigationBarDestination(icon=t.icon, selected_icon=t.selected_icon,
-                                            label=t.label)
-                for t in tabs
-            ],
-            selected_index=0,
-            on_change=self._on_nav_change,
-        )
+        self.nav = ft.NavigationBar(destinations=self._destinations(), selected_index=0,
+                                    on_change=self._on_nav_change)
+
+    def _destinations(self) -> list[ft.NavigationBarDestination]:
+        return [ft.NavigationBarDestination(icon=t.icon, selected_icon=t.selected_icon, label=t.label)
+                for t in self.tabs]
+
+    def reshape(self) -> bool:
+        """After an enrolment: the tabs of the app the phone now is. Tabs both apps share
+        (同步, 我的) keep their views; the others are built anew. True if they changed."""
+        tabs = self.fixed_tabs or tabs_for(data_of(self.ctx).settings)
+        if tabs == self.tabs:
+            return False
+        key = self.current.key
+        self.views = {t.key: self.views[t.key] for t in tabs if t in self.tabs and t.key in self.views}
+        self.tabs = tabs
+        self.nav.destinations = self._destinations()
+        keys = [t.key for t in tabs]
+        self.nav.selected_index = keys.index(key) if key in keys else 0
+        self._show(self.current)
+        return True
 
     @property
     def current(self) -> Tab:
@@ -69,15 +86,17 @@ class Shell:
         self._show(self.tabs[0])
 
     def navigate(self, key: str) -> None:
-        """Switch to tab `key` from code (e.g. after saving a case go to "cases")."""
-        self.nav.selected_index = tab_index(key)
+        """Switch to tab `key` from code (e.g. after saving a case go to "cases"); first
+        take the tabs of the app the phone is enrolled as (an enrolment may have changed it)."""
+        self.reshape()
+        self.nav.selected_index = tab_index(key, self.tabs)
         self._show(self.tabs[self.nav.selected_index])
         self.page.update()
 
     def view(self, key: str) -> ft.Control:
         """The view of tab `key`, built on first use and kept for the session."""
         if key not in self.views:
-            tab = self.tabs[tab_index(key)]
+            tab = self.tabs[tab_index(key, self.tabs)]
             self.views[key] = tab.build(self.ctx)
         return self.views[key]
 

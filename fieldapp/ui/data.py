@@ -42,6 +42,7 @@ from typing import Any, Callable, Optional, TypeVar
 
 from fieldapp.casework import Casework
 from fieldapp.domain.commands import Actor
+from fieldapp.domain.events import COMMUNITY, INSPECTOR
 from fieldapp.domain.rules import Rules
 from fieldapp.store import Store
 from fieldapp.ui.autosync import STOP_CODES, AutoSync, Skipped, Timing
@@ -66,6 +67,12 @@ class Settings:
     inspector_id: str
     inspector_name: str = ""
     communities: tuple[str, ...] = ()
+    role: str = INSPECTOR  # what the office enrolled this phone as: its screens follow it
+
+    @property
+    def is_community(self) -> bool:
+        """Enrolled as a community's phone (社区书记, 网格员): 待整改, 整改反馈, 申请免责."""
+        return self.role == COMMUNITY
 
     @property
     def my_ids(self) -> tuple[str, ...]:
@@ -107,7 +114,7 @@ def ensure_settings(store: Store) -> Settings:
         # `enrol_phone`): from now on events carry the enrolled inspector id.
         return adopt_enrolment(store)
     return Settings(device_id, inspector_id, store.get_meta(META_INSPECTOR_NAME, "") or "",
-                    tuple(str(c) for c in _json_list(store, META_COMMUNITIES)))
+                    tuple(str(c) for c in _json_list(store, META_COMMUNITIES)), phonebook.role(store))
 
 
 def _json_list(store: Store, key: str) -> list:

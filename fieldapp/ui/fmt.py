@@ -134,7 +134,14 @@ def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo) -> st
             category=category_name(detail.get("category", "")),
             deadline=_date_text(detail.get("deadline")))
     elif entry_type == "photo.added":
-        text = strings.EV_PHOTO_AFTER if detail.get("stage") == "after" else strings.EV_PHOTO_BEFORE
+        text = {"after": strings.EV_PHOTO_AFTER, "exemption": strings.EV_PHOTO_EXEMPTION}.get(
+            detail.get("stage"), strings.EV_PHOTO_BEFORE)
+    elif entry_type == "case.reported":
+        text = strings.EV_REPORTED
+    elif entry_type == "case.exemption_requested":
+        text = strings.EV_EXEMPTION_REQUESTED.format(reason=detail.get("reason", ""))
+    elif entry_type == "case.exemption_refused":
+        text = strings.EV_EXEMPTION_REFUSED.format(reason=detail.get("reason", ""))
     elif entry_type == "case.sighted":
         text = strings.EV_SIGHTED
     elif entry_type == "case.rechecked":
@@ -157,7 +164,7 @@ def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo) -> st
     else:
         text = strings.EV_OTHER
     note = (detail.get("note") or "").strip()
-    if note and entry_type in ("case.rechecked", "case.sighted", "case.verified"):
+    if note and entry_type in ("case.rechecked", "case.sighted", "case.verified", "case.reported"):
         text = text + strings.PARENS.format(text=strings.EV_NOTE.format(note=note))
     return text
 

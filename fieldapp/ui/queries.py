@@ -30,6 +30,14 @@ class CaseFilter:
     # 我登记的: only the cases registered under these ids (Settings.my_ids: the inspector,
     # and the phone's own id from before enrolment); None: everyone's
     inspector: Optional[tuple[str, ...]] = None
+    # 待复查: only the cases the community reported done, oldest report first
+    awaiting: bool = False
+    # a community's phone: only its own communities' cases; None: every community on this phone
+    communities: Optional[tuple[str, ...]] = None
+
+
+#: the pseudo-status the counts give for 待复查 (beside overdue / due_today / ...)
+AWAITING = "awaiting"
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class CasePage:
     thumbs: dict[str, bytes]            # thumbnail JPEG bytes by photo sha256
     offset: int
     has_more: bool
+    after: dict[str, str] = field(default_factory=dict)  # case id -> its reported after photo (待复查)
 
     @property
     def next_offset(self) -> int:
@@ -58,22 +67,48 @@ def case_page(store: Store, photo_dir: Path, now: datetime, flt: CaseFilter,
     """One page of open cases by urgency, with their thumbnails (one extra row tells
     whether more remain)."""
     rows = store.open_cases(now, inspector=flt.inspector, community=flt.community,
-                            status=flt.status, limit=limit + 1, offset=offset)
+                            status=flt.status, awaiting=flt.awaiting, communities=flt.communities,
+                            limit=limit + 1, offset=offset)
     has_more = len(rows) > limit
     rows = rows[:limit]
+    after = {r.case_id: sha for r in rows if r.awaiting_since and (sha := reported_photo(store, r.case_id))}
     thumbs = {}
-    for r in rows:
-        if r.thumb and r.thumb not in thumbs:
-            data = read_thumb(photo_dir, r.thumb)
+    for sha in [r.thumb for r in rows] + list(after.values()):
+        if sha and sha not in thumbs:
+            data = read_thumb(photo_dir, sha)
             if data:
-                thumbs[r.thumb] = data
-    return CasePage(tuple(rows), thumbs, offset, has_more)
+                thumbs[sha] = data
+    return CasePage(tuple(rows), thumbs, offset, has_more, after)
 
 
-def open_counts(store: Store, now: datetime, inspector: Optional[Sequence[str]] = None
-                ) -> dict[str, dict[str, int]]:
-    """{community: {status: n}} (every status, zeros included)."""
-    return store.status_counts(now, inspector=inspector)
+def reported_photo(store: Store, case_id: str) -> Optional[str]:
+    """The first after photo of the case's latest report (整改反馈), for the 待复查 list."""
+    row = store.db.execute(
+        "SELECT json_extract(payload, '$.photos[0]') FROM events "
+        "WHERE case_id = ? AND type = 'case.reported' ORDER BY recorded_at DESC, seq DESC LIMIT 1",
+        [case_id]).fetchone()
+    return row[0] if row else None
+
+
+def open_counts(store: Store, now: datetime, inspector: Optional[Sequence[str]] = None,
+                communities: Optional[Sequence[str]] = None) -> dict[str, dict[str, int]]:
+    """{community: {status: n}} (every status, zeros included), and per community how many
+    open cases wait for their re-check (`AWAITING`). `communities`: only these."""
+    counts = store.status_counts(now, inspector=inspector)
+    if communities is not None:
+        counts = {c: counts.get(c, {}) for c in communities}
+    for status in counts.values():
+        status[AWAITING] = 0
+    where, params = "", []
+    if inspector is not None:
+        ids = tuple(inspector)
+        where, params = f" AND registered_by IN ({', '.join('?' * len(ids))})", list(ids)
+    for community, n in store.db.execute(
+            "SELECT community, count(*) FROM cases WHERE lifecycle = 'open' AND awaiting_utc IS NOT NULL"
+            f"{where} GROUP BY community", params).fetchall():
+        if community in counts:
+            counts[community][AWAITING] = n
+    return counts
 
 
 def count_open(counts: dict[str, dict[str, int]], community: Optional[str],

@@ -180,6 +180,47 @@ EV_RECURRENCE_REJECTED = "办事处认定：不是同一问题"
 EV_OTHER = "其他记录"
 EV_NOTE = "说明：{note}"
 
+EV_REPORTED = "社区反馈：已整改"
+EV_PHOTO_EXEMPTION = "添加申请免责的照片"
+EV_EXEMPTION_REQUESTED = "社区申请免责：{reason}"
+EV_EXEMPTION_REFUSED = "办事处不同意免责：{reason}"
+
+# --- the community's phone: 待整改, 整改反馈, 申请免责 ------------------------------------------
+TAB_TODO = "待整改"
+TITLE_TODO = "本社区待整改"
+TODO_EMPTY = "暂无待整改问题"
+TODO_EMPTY_HINT = "办事处交办给本社区的问题会按整改期限排在这里；同步后自动更新。"
+AWAITING_RECHECK = "待复查"
+AWAITING_RECHECK_SINCE = "已反馈整改，待复查（{when}）"
+RECHECK_FAILED_REASON = "复查未通过：{reason}"
+RECHECK_FAILED_NO_REASON = "复查未通过"
+SOURCE_LINE = "案件来源：{source}"
+REPORT_DONE = "已整改"
+REPORT_TITLE = "整改反馈"
+REPORT_HINT = "拍一张整改后照片（至少一张），写明整改情况；巡查人员复查通过后即按反馈时间算整改完成。"
+REPORT_NOTE = "整改情况（选填）"
+REPORT_SAVE = "提交整改反馈"
+REPORT_SAVED = "整改反馈已保存，同步后巡查人员会来复查"
+REPORTED_BY = "{who} 于 {when} 反馈已整改"
+REPORTS_COUNT = "已反馈 {n} 次"
+EXEMPTION_ASK = "申请免责"
+EXEMPTION_TITLE = "申请免责"
+EXEMPTION_HINT = "确因特殊情况无法整改的，写明原因，可附照片；由办事处审核同意或不同意。"
+EXEMPTION_REASON = "无法整改的原因"
+EXEMPTION_SAVE = "提交申请"
+EXEMPTION_SAVED = "免责申请已保存，同步后由办事处审核"
+EXEMPTION_STATE = {
+    "requested": "已申请免责，等待办事处审核",
+    "granted": "办事处已同意免责：{reason}",
+    "refused": "办事处不同意免责：{reason}",
+}
+PHOTO_EXEMPTION = "申请免责的照片（选填）"
+COMPARE_BEFORE = "整改前"
+COMPARE_AFTER = "社区反馈的整改后"
+BANNER_TODO = "本社区有 {overdue} 件已逾期、{today} 件今日到期，点此查看"
+BANNER_RECHECK = "有 {n} 件社区已反馈整改、等待您复查，点此查看"
+RECHECK_FAIL_REASON = "未整改到位的原因（社区会看到）"
+
 # --- 复查 / 作废 ---------------------------------------------------------------------
 RECHECK_TITLE = "复查"
 RECHECK_HINT = "拍一张整改后照片，选择复查结果。"
@@ -356,6 +397,8 @@ ME_NAME_HINT = "如：张三"
 ME_ID = "人员编号"
 ME_COMMUNITIES = "负责社区"
 ME_COMMUNITIES_HINT = "登记问题和问卷默认使用第一个负责社区。"
+ME_COMMUNITY_STAFF = "社区工作人员"
+ME_COMMUNITIES_FIXED = "本机负责的社区由办事处登记本机时确定，只显示这些社区的待整改问题。"
 ME_DEVICE = "本机"
 ME_DEVICE_ID = "设备编号"
 ME_DATA_DIR = "数据文件夹"
@@ -381,6 +424,8 @@ ERRORS = {
     "invalid": "填写的内容有误（可能过长），请检查后重试。",
     "unknown_answer": "请选择满意、基本满意或不满意。",
     "not_exemptible": "此类案件不能免于扣分。",
+    "already_exempted": "办事处已同意此案件免责，无需再申请。",
+    "no_request": "此案件没有待审核的免责申请。",
 }
 #: PhotoRejected codes (fieldapp.photos) -> what happened and what to do.
 PHOTO_ERRORS = {

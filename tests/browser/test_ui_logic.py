@@ -202,8 +202,8 @@ def test_cases_view_first_page_and_filter_chips(tmp_path):
     assert len(screen.list_view.controls) == 2                 # one row + the footer
     assert screen.footer_text.value == strings.ALL_SHOWN.format(n=1)
     ids = [c.identifier for c in screen.status_chips.controls]
-    assert ids == ["filter-status-all", "filter-status-overdue", "filter-status-due_today",
-                   "filter-status-due_soon", "filter-status-open"]
+    assert ids == ["filter-awaiting", "filter-status-all", "filter-status-overdue", "filter-status-due_today",
+                   "filter-status-due_soon", "filter-status-open"]  # 待复查 first
 
 
 def test_new_case_form_refuses_without_category_photo_or_place(tmp_path):

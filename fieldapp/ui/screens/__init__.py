@@ -38,19 +38,35 @@ class Tab:
         return getattr(self.module, "on_show", None)
 
 
+_SYNC = Tab("sync", strings.TAB_SYNC, ft.Icons.CLOUD_SYNC_OUTLINED, ft.Icons.CLOUD_SYNC, sync)
+_ME = Tab("me", strings.TAB_ME, ft.Icons.PERSON_OUTLINE, ft.Icons.PERSON, me)
+
+#: The inspector's app (the default, also before enrolment).
 TABS: tuple[Tab, ...] = (
     Tab("cases", strings.TAB_CASES, ft.Icons.ASSIGNMENT_OUTLINED, ft.Icons.ASSIGNMENT, cases),
     Tab("new", strings.TAB_NEW, ft.Icons.ADD_A_PHOTO_OUTLINED, ft.Icons.ADD_A_PHOTO, new_case),
     Tab("survey", strings.TAB_SURVEY, ft.Icons.FACT_CHECK_OUTLINED, ft.Icons.FACT_CHECK, survey),
-    Tab("sync", strings.TAB_SYNC, ft.Icons.CLOUD_SYNC_OUTLINED, ft.Icons.CLOUD_SYNC, sync),
-    Tab("me", strings.TAB_ME, ft.Icons.PERSON_OUTLINE, ft.Icons.PERSON, me),
+    _SYNC,
+    _ME,
+)
+#: The community's app: the same list screen, as 待整改 (its cases module reads the role).
+COMMUNITY_TABS: tuple[Tab, ...] = (
+    Tab("cases", strings.TAB_TODO, ft.Icons.ASSIGNMENT_LATE_OUTLINED, ft.Icons.ASSIGNMENT_LATE, cases),
+    _SYNC,
+    _ME,
 )
 TAB_KEYS = tuple(t.key for t in TABS)
 
 
-def tab_index(key: str) -> int:
+def tabs_for(settings) -> tuple[Tab, ...]:
+    """The tabs of the app this phone is enrolled as (`fieldapp.ui.data.Settings`)."""
+    return COMMUNITY_TABS if settings.is_community else TABS
+
+
+def tab_index(key: str, tabs: tuple[Tab, ...] = TABS) -> int:
     """Position of the tab `key`; ValueError for an unknown key."""
+    keys = tuple(t.key for t in tabs)
     try:
-        return TAB_KEYS.index(key)
+        return keys.index(key)
     except ValueError:
-        raise ValueError(f"unknown tab {key!r}; known: {', '.join(TAB_KEYS)}") from None
+        raise ValueError(f"unknown tab {key!r}; known: {', '.join(keys)}") from None

@@ -1,10 +1,15 @@
 """案件详情: one case — photos (full screen on tap), position and distance from here,
-the timeline (处理记录), and the actions 复查 (re-check with an "after" photo) and 作废.
+the timeline (处理记录), and the actions: on an inspector's phone 复查 (re-check with an
+"after" photo; a failure needs its reason, which the community sees) and 作废; on a
+community's phone 已整改 (整改反馈 with after photos) and, for A/B cases, 申请免责.
+When the community has reported it done, both phones show the before and after photos
+side by side.
 
 Shown inside the 我的案件 tab in place of the list; the back arrow returns to it.
 Test handles: ``screen-detail``, ``detail-status``, ``photo-before-<n>``,
 ``photo-after-<n>``, ``photo-viewer``, ``message-detail``, ``message-recheck``,
-``message-void``, ``timeline``.
+``message-void``, ``message-report``, ``message-exemption``, ``timeline``, ``compare``,
+``loop-state``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ log = logging.getLogger(__name__)
 
 KEY = "detail"
 PHOTO = 96
+COMPARE = 150  # each half of the before/after comparison (two fit a 360 px screen)
 
 
 def _line(icon: ft.IconData, text: str, colour: Optional[str] = None) -> ft.Control:
@@ -48,6 +54,8 @@ class CaseDetailView:
         self.changed = False
         self.detail: Optional[queries.CaseDetail] = None
         self.community_names, self.category_names = queries.names(data.rules)
+        self.source_codes = {src.code for src in data.rules.sources}
+        self.community_mode = data.settings.is_community
         self.message = Message(KEY)
         self.distance_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL)
         self.body = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO,
@@ -110,8 +118,9 @@ class CaseDetailView:
                                               f" · {strings.REGISTERED_BY.format(who=s.registered_by)}"))
         if s.sightings:
             facts.append(_line(ft.Icons.VISIBILITY, strings.SIGHTINGS.format(n=s.sightings)))
-        if s.falls_short and s.lifecycle == "open":
-            facts.append(_line(ft.Icons.WARNING_AMBER, strings.FALLS_SHORT_MARK, Palette.NOT_RECTIFIED))
+        facts.append(_line(ft.Icons.FLAG_OUTLINED, strings.SOURCE_LINE.format(
+            source=self.data.rules.source(s.source).name if s.source in self.source_codes else s.source)))
+        facts.extend(self._loop_lines(s))
 
         position_lines: list[ft.Control] = []
         if s.position is not None:
@@ -127,6 +136,7 @@ class CaseDetailView:
         controls: list[ft.Control] = [
             ft.Column(facts, spacing=8),
             self.message.control,
+            *self._compare(d),
             section(strings.PHOTO_BEFORE, self._photo_row("before", d.before)),
             section(strings.PHOTO_AFTER, self._photo_row("after", d.after) if d.after else
                     ft.Text(strings.NO_AFTER_PHOTO, theme_style=ft.TextThemeStyle.BODY_SMALL)),
@@ -135,6 +145,56 @@ class CaseDetailView:
             section(strings.TIMELINE, self._timeline()),
         ]
         self.body.controls = controls
+
+    def _loop_lines(self, s) -> list[ft.Control]:
+        """Where the case stands between the community, the inspector and the office."""
+        tz = self.data.rules.tz
+        lines = []
+        if s.lifecycle != "open":
+            return lines
+        if s.awaiting_since is not None:
+            lines.append(_line(ft.Icons.HOURGLASS_TOP, strings.AWAITING_RECHECK_SINCE.format(
+                when=fmt.time_short(s.awaiting_since, tz)), Palette.PRIMARY))
+        elif s.last_failed_check is not None:
+            reason = s.last_failed_check.note
+            lines.append(_line(ft.Icons.WARNING_AMBER, strings.RECHECK_FAILED_REASON.format(reason=reason)
+                               if reason else strings.RECHECK_FAILED_NO_REASON, Palette.NOT_RECTIFIED))
+        if s.exemption_request:
+            reason = s.exempt_reason if s.exemption_request == "granted" else s.exemption_refusal_reason
+            colour = {"granted": Palette.RECTIFIED, "refused": Palette.NOT_RECTIFIED}.get(s.exemption_request)
+            lines.append(_line(ft.Icons.GAVEL, strings.EXEMPTION_STATE[s.exemption_request].format(reason=reason),
+                               colour))
+        return [ft.Semantics(identifier="loop-state", container=True, content=ft.Column(lines, spacing=8))] \
+            if lines else []
+
+    def _compare(self, d: queries.CaseDetail) -> list[ft.Control]:
+        """The community reported it done: its latest report's first after photo beside the
+        first before photo, with who reported it, when, and its note."""
+        s = d.state
+        report = next((r for r in reversed(s.reports) if r.outcome == "awaiting"), None)
+        if report is None or s.lifecycle != "open" or not d.before:
+            return []
+        after = dict(d.after)
+
+        def half(title: str, sha: str, data, identifier: str) -> ft.Control:
+            return ft.Column([
+                ft.Text(title, theme_style=ft.TextThemeStyle.LABEL_LARGE),
+                ft.Container(thumb(data, COMPARE, on_click=on(self._view_photo, sha), label=title,
+                                   identifier=identifier)),
+            ], spacing=4, expand=True, horizontal_alignment=ft.CrossAxisAlignment.CENTER)
+
+        before_sha, before_data = d.before[0]
+        after_sha = report.photos[0]
+        text = strings.REPORTED_BY.format(who=report.actor, when=fmt.time_short(report.reported_at,
+                                                                                   self.data.rules.tz))
+        if report.note:
+            text += strings.SEPARATOR + report.note
+        return [ft.Semantics(identifier="compare", container=True, content=ft.Column([
+            ft.Row([half(strings.COMPARE_BEFORE, before_sha, before_data, "compare-before"),
+                    half(strings.COMPARE_AFTER, after_sha, after.get(after_sha), "compare-after")],
+                   spacing=8, vertical_alignment=ft.CrossAxisAlignment.START),
+            ft.Text(text, theme_style=ft.TextThemeStyle.BODY_SMALL),
+        ], spacing=6))]
 
     def _photo_row(self, stage: str, photos) -> ft.Control:
         tiles = []
@@ -150,6 +210,13 @@ class CaseDetailView:
                          Palette.VOIDED)
         if s.lifecycle == "rectified":
             return _line(ft.Icons.CHECK_CIRCLE, strings.CASE_CLOSED_RECTIFIED, Palette.RECTIFIED)
+        if self.community_mode:
+            buttons = [ft.FilledButton(strings.REPORT_DONE, icon=ft.Icons.TASK_ALT, on_click=self._report,
+                                       height=52, expand=True)]
+            if self.data.rules.source(s.source).exemptible and s.exemption_request not in ("requested", "granted"):
+                buttons.append(ft.OutlinedButton(strings.EXEMPTION_ASK, icon=ft.Icons.GAVEL,
+                                                 on_click=self._ask_exemption, height=52, expand=True))
+            return ft.Row(buttons, spacing=12)
         return ft.Row([
             ft.FilledButton(strings.RECHECK, icon=ft.Icons.FACT_CHECK, on_click=self._recheck,
                             height=52, expand=True),
@@ -227,73 +294,121 @@ class CaseDetailView:
         page.overlay.append(viewer)
         page.update()
 
-    # --- 复查 ------------------------------------------------------------------------------
+    # --- 复查, 整改反馈, 申请免责: a photo form in a dialog ----------------------------------------
 
-    async def _recheck(self, e=None) -> None:
+    def _photo_form(self, key: str, title: str, hint: str, photo_title: str, stage: str, text_label: str,
+                    save_label: str, extra: tuple = (),
+                    check: Callable[[list, str], Optional[str]] = lambda photos, text: None,
+                    save: Callable = None, saved: Callable[[], str] = lambda: "") -> None:
+        """A dialog: hint, photos (camera or album, the real intake), `extra` controls, a text,
+        and a save button. `check(photos, text)` returns what is missing (shown, nothing saved);
+        `save(casework, photos, text)` writes it; on success the case is reloaded and `saved()` said.
+        A refusal keeps everything typed and chosen."""
         page = self.ctx.page
-        message = Message("recheck")
+        message = Message(key)
 
         def say(text: str, kind: str) -> None:
             message.show(text, kind)
             update_if_shown(dialog)
 
-        photos = PhotoInput("after", self.data, lambda: self.device, say)
-        result = ft.RadioGroup(content=ft.Column([
-            ft.Radio(value="rectified", label=strings.STATUS_RECTIFIED),
-            ft.Radio(value="falls_short", label=strings.STATUS_NOT_RECTIFIED),
-        ], spacing=0))
-        note = ft.TextField(label=strings.NOTE_LABEL, multiline=True, min_lines=1, max_lines=3,
-                            max_length=500)
-        save = ft.FilledButton(strings.RECHECK_SAVE)
+        photos = PhotoInput(stage, self.data, lambda: self.device, say)
+        text_field = ft.TextField(label=text_label, multiline=True, min_lines=1, max_lines=3, max_length=500)
+        button = ft.FilledButton(save_label)
 
         async def do_save(_e=None) -> None:
-            if save.disabled:
+            if button.disabled:
                 return
-            if not photos.photos:
-                say(strings.NEED_PHOTO, "error")
+            text = (text_field.value or "").strip()
+            problem = check(photos.photos, text)
+            if problem:
+                say(problem, "error")
                 return
-            if result.value not in ("rectified", "falls_short"):
-                say(strings.RECHECK_NEED_RESULT, "error")
-                return
-            save.disabled = True
-            save.content = strings.SAVING
+            button.disabled = True
+            button.content = strings.SAVING
             update_if_shown(dialog)
-            rectified = result.value == "rectified"
             try:
-                await self.data.run(lambda s: self.data.casework(s).recheck(
-                    self.case_id, rectified=rectified, photos=photos.data_list,
-                    note=note.value or ""))
+                await self.data.run(lambda st: save(self.data.casework(st), photos.data_list, text))
             except Exception as exc:  # noqa: BLE001
-                log.info("recheck refused: %s", exc)
-                save.disabled = False
-                save.content = strings.RECHECK_SAVE
+                log.info("%s refused: %s", key, exc)
+                button.disabled = False
+                button.content = save_label
                 say(f"{fmt.error_message(exc)}{strings.FORM_KEPT}", "error")
                 return
             page.pop_dialog()
             self.changed = True
             await self.load()
-            self.message.show(strings.RECHECK_SAVED.format(
-                result=strings.STATUS_RECTIFIED if rectified else strings.STATUS_NOT_RECTIFIED), "ok")
+            self.message.show(saved(), "ok")
             update_if_shown(self.control)
 
-        save.on_click = do_save
+        button.on_click = do_save
         dialog = ft.AlertDialog(
             modal=True,
             scrollable=True,
-            title=ft.Text(strings.RECHECK_TITLE),
+            title=ft.Text(title),
             inset_padding=ft.Padding.symmetric(horizontal=12, vertical=24),
             content=ft.Column([
-                ft.Text(strings.RECHECK_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL),
-                ft.Text(strings.PHOTO_AFTER, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_SMALL),
+                ft.Text(photo_title, theme_style=ft.TextThemeStyle.TITLE_SMALL),
                 photos.control,
-                ft.Text(strings.RECHECK_RESULT, theme_style=ft.TextThemeStyle.TITLE_SMALL),
-                result,
-                note,
+                *extra,
+                text_field,
                 message.control,
             ], tight=True, spacing=10, width=340),
-            actions=[ft.TextButton(strings.CANCEL, on_click=lambda e: page.pop_dialog()), save],
+            actions=[ft.TextButton(strings.CANCEL, on_click=lambda e: page.pop_dialog()), button],
         )
+        self._form_text = text_field  # the recheck result relabels it
         page.show_dialog(dialog)
+
+    async def _recheck(self, e=None) -> None:
+        """复查: 整改到位, or 未整改到位 with the reason the community will read."""
+        result = ft.RadioGroup(content=ft.Column([
+            ft.Radio(value="rectified", label=strings.STATUS_RECTIFIED),
+            ft.Radio(value="falls_short", label=strings.STATUS_NOT_RECTIFIED),
+        ], spacing=0))
+
+        def relabel(_e=None) -> None:
+            self._form_text.label = (strings.RECHECK_FAIL_REASON if result.value == "falls_short"
+                                     else strings.NOTE_LABEL)
+            update_if_shown(self._form_text)
+
+        def check(photos, text) -> Optional[str]:
+            if not photos:
+                return strings.NEED_PHOTO
+            if result.value not in ("rectified", "falls_short"):
+                return strings.RECHECK_NEED_RESULT
+            if result.value == "falls_short" and not text:
+                return strings.ERRORS["reason_required"]
+            return None
+
+        result.on_change = relabel
+        self._photo_form(
+            "recheck", strings.RECHECK_TITLE, strings.RECHECK_HINT, strings.PHOTO_AFTER, "after",
+            strings.NOTE_LABEL, strings.RECHECK_SAVE,
+            extra=(ft.Text(strings.RECHECK_RESULT, theme_style=ft.TextThemeStyle.TITLE_SMALL), result),
+            check=check,
+            save=lambda work, photos, text: work.recheck(self.case_id, rectified=result.value == "rectified",
+                                                         photos=photos, note=text),
+            saved=lambda: strings.RECHECK_SAVED.format(result=strings.STATUS_RECTIFIED
+                                                       if result.value == "rectified"
+                                                       else strings.STATUS_NOT_RECTIFIED))
+
+    async def _report(self, e=None) -> None:
+        """整改反馈 (a community's phone): at least one after photo, and what was done."""
+        self._photo_form(
+            "report", strings.REPORT_TITLE, strings.REPORT_HINT, strings.PHOTO_AFTER, "after",
+            strings.REPORT_NOTE, strings.REPORT_SAVE,
+            check=lambda photos, text: None if photos else strings.NEED_PHOTO,
+            save=lambda work, photos, text: work.report_rectified(self.case_id, photos=photos, note=text),
+            saved=lambda: strings.REPORT_SAVED)
+
+    async def _ask_exemption(self, e=None) -> None:
+        """申请免责 (a community's phone, A/B cases): a reason, photos if any; the office decides."""
+        self._photo_form(
+            "exemption", strings.EXEMPTION_TITLE, strings.EXEMPTION_HINT, strings.PHOTO_EXEMPTION, "exemption",
+            strings.EXEMPTION_REASON, strings.EXEMPTION_SAVE,
+            check=lambda photos, text: None if text else strings.ERRORS["reason_required"],
+            save=lambda work, photos, text: work.request_exemption(self.case_id, reason=text, photos=photos),
+            saved=lambda: strings.EXEMPTION_SAVED)
 
     # --- 作废 ------------------------------------------------------------------------------
 

@@ -1,12 +1,19 @@
-"""我的案件: the open cases on this phone, most urgent first, filterable, paged.
+"""我的案件 (an inspector's phone) / 待整改 (a community's): open cases, most urgent first,
+filterable, paged.
 
 Order: overdue (逾期N天, red) → due today (今日到期) → due soon (剩N天) → later.
-Filters: community, status (chips with counts) and 我登记的. The list is a
+Filters: community, status (chips with counts) and 我登记的; an inspector's first chip is
+待复查 (cases the community reported done, oldest report first, before and after photos
+side by side). A community's phone shows only its own communities' cases, each with the
+latest failed re-check's reason. A banner says what needs doing (待复查 for an inspector,
+overdue / due today for a community) after the first load and after every sync run.
+The list is a
 lazy `ListView` filled one page (`queries.PAGE_SIZE` rows, store offset/limit)
 at a time; the next page loads when the list is scrolled near its end.
 Tapping a row opens 案件详情 in place of the list (`case_detail`).
 
-Test handles: ``case-<case id>`` per row, ``cases-footer``, ``screen-cases``.
+Test handles: ``case-<case id>`` per row, ``cases-footer``, ``screen-cases``, ``cases-banner``,
+``filter-awaiting``.
 """
 
 from __future__ import annotations
@@ -35,20 +42,41 @@ THUMB = 64
 PRELOAD_PX = 800
 
 
+def loop_mark(row: CaseRow, tz) -> Optional[tuple[str, str]]:
+    """Where the case stands between the community and the inspector, if anywhere:
+    reported and waiting for its re-check, or the latest re-check's reason for failing."""
+    if row.awaiting_since is not None:
+        return strings.AWAITING_RECHECK_SINCE.format(when=fmt.time_short(row.awaiting_since, tz)), Palette.PRIMARY
+    if row.falls_short:
+        text = (strings.RECHECK_FAILED_REASON.format(reason=row.last_check_note) if row.last_check_note
+                else strings.RECHECK_FAILED_NO_REASON)
+        return text, Palette.NOT_RECTIFIED
+    return None
+
+
 def case_row(row: CaseRow, thumb_bytes: Optional[bytes], community: str, category: str,
-             on_click) -> ft.Control:
-    """One line of the list: photo, category · community, place, deadline, urgency."""
+             on_click, tz=None, after_bytes: Optional[bytes] = None) -> ft.Control:
+    """One line of the list: photo (before and after when the community reported it done),
+    category · community, place, deadline, where it stands, urgency."""
     label, colour = fmt.urgency_label(row.status, row.days_left)
-    text = ft.Column([
+    lines = [
         ft.Text(f"{category} · {community}", theme_style=ft.TextThemeStyle.TITLE_SMALL,
                 max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
         ft.Text(row.place or strings.NO_PLACE, theme_style=ft.TextThemeStyle.BODY_SMALL,
                 max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
         ft.Text(strings.DEADLINE_ON.format(date=fmt.date_short(row.deadline)),
                 theme_style=ft.TextThemeStyle.BODY_SMALL, max_lines=1),
-    ], spacing=2, expand=True, tight=True)
+    ]
+    mark = loop_mark(row, tz) if tz is not None else None
+    if mark is not None:
+        lines.append(ft.Text(mark[0], theme_style=ft.TextThemeStyle.BODY_SMALL, color=mark[1],
+                             max_lines=2, overflow=ft.TextOverflow.ELLIPSIS))
+    text = ft.Column(lines, spacing=2, expand=True, tight=True)
+    photos = [thumb(thumb_bytes, THUMB)]
+    if after_bytes is not None:
+        photos.append(thumb(after_bytes, THUMB))
     return ft.Semantics(identifier=f"case-{row.case_id}", container=True, content=ft.Container(
-        ft.Row([thumb(thumb_bytes, THUMB), text, status_pill(label, colour)],
+        ft.Row([ft.Row(photos, spacing=4, tight=True), text, status_pill(label, colour)],
                spacing=12, vertical_alignment=ft.CrossAxisAlignment.CENTER),
         padding=ft.Padding.symmetric(horizontal=16, vertical=10),
         border=ft.Border.only(bottom=ft.BorderSide(1, "#E3E6EA")),
@@ -65,7 +93,9 @@ class CasesScreen:
         self.data: DataService = data_of(ctx)
         rules = self.data.rules
         self.community_names, self.category_names = queries.names(rules)
-        self.filter = queries.CaseFilter()
+        self.community_mode = self.data.settings.is_community
+        self.filter = queries.CaseFilter(communities=self._own_communities())
+        self.runs_seen = self.data.autosync.status().runs
         self.counts: dict[str, dict[str, int]] = {}
         self.offset = 0
         self.has_more = False
@@ -86,8 +116,18 @@ class CasesScreen:
             ft.Column([self.more_button, self.footer_text], spacing=4,
                       horizontal_alignment=ft.CrossAxisAlignment.CENTER),
             padding=ft.Padding.symmetric(vertical=16), alignment=ft.Alignment.CENTER))
-        self.empty = empty_state(ft.Icons.INBOX_OUTLINED, strings.CASES_EMPTY,
-                                 strings.CASES_EMPTY_HINT, key=KEY)
+        self.empty = (empty_state(ft.Icons.INBOX_OUTLINED, strings.TODO_EMPTY, strings.TODO_EMPTY_HINT, key=KEY)
+                      if self.community_mode else
+                      empty_state(ft.Icons.INBOX_OUTLINED, strings.CASES_EMPTY, strings.CASES_EMPTY_HINT, key=KEY))
+        self.banner_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=Palette.ON_PRIMARY,
+                                   expand=True)
+        self.banner_target: dict = {}
+        self.banner = ft.Semantics(identifier="cases-banner", container=True, button=True, content=ft.Container(
+            ft.Row([ft.Icon(ft.Icons.NOTIFICATIONS_ACTIVE, color=Palette.ON_PRIMARY), self.banner_text,
+                    ft.Icon(ft.Icons.CHEVRON_RIGHT, color=Palette.ON_PRIMARY)], spacing=8),
+            bgcolor=Palette.PRIMARY, border_radius=ft.BorderRadius.all(8),
+            padding=ft.Padding.symmetric(horizontal=12, vertical=10), on_click=self._banner_clicked,
+            ink=True), visible=False)
         self.filter_empty = empty_state(ft.Icons.FILTER_ALT_OFF_OUTLINED,
                                         strings.CASES_FILTER_EMPTY,
                                         strings.CASES_FILTER_EMPTY_HINT, key=f"{KEY}-filter")
@@ -96,30 +136,40 @@ class CasesScreen:
             ft.Column([self.community_chips, self.status_chips], spacing=8),
             padding=ft.Padding.only(left=16, right=16, bottom=8))
         self.list_screen = ft.Column([
-            screen_header(KEY, strings.TITLE_CASES, self._subtitle()),
+            screen_header(KEY, strings.TITLE_TODO if self.community_mode else strings.TITLE_CASES,
+                          self._subtitle()),
+            ft.Container(self.banner, padding=ft.Padding.only(left=16, right=16, bottom=8)),
             self.filters,
             ft.Container(self.message.control, padding=ft.Padding.symmetric(horizontal=16)),
             ft.Divider(height=1, color="#E3E6EA"),
             self.list_area,
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.root = ft.Container(self.list_screen, expand=True, data=self)
+        self.data.autosync.add_listener(self)  # after each sync run: fresh rows and banner
 
     # --- data -------------------------------------------------------------------------
 
     def _subtitle(self) -> str:
         return f"{strings.APP_ORG} · {fmt.date_short(self.ctx.today())}"
 
+    def _own_communities(self) -> Optional[tuple[str, ...]]:
+        """A community's phone sees only the communities it was enrolled for."""
+        return tuple(self.data.settings.communities) if self.community_mode else None
+
     def _follow_identity(self) -> None:
         """我登记的 follows an enrolment made since it was chosen (the inspector id changed)."""
         mine = self.data.settings.my_ids
         if self.filter.inspector is not None and self.filter.inspector != mine:
             self.filter = replace(self.filter, inspector=mine)
+        if self.filter.communities != self._own_communities():
+            self.filter = replace(self.filter, communities=self._own_communities())
 
     def load_first_page_here(self) -> None:
         """Counts and the first page, read in this thread (first build)."""
         self._follow_identity()
         now = self.ctx.clock()
-        self.counts = self.data.run_here(queries.open_counts, now, self.filter.inspector)
+        self.counts = self.data.run_here(queries.open_counts, now, self.filter.inspector,
+                                         self.filter.communities)
         page = self.data.run_here(queries.case_page, self.data.photo_dir, now, self.filter, 0)
         self._show_first_page(page)
 
@@ -131,7 +181,7 @@ class CasesScreen:
         now = self.ctx.clock()
         flt = self.filter
         try:
-            counts = await self.data.run(queries.open_counts, now, flt.inspector)
+            counts = await self.data.run(queries.open_counts, now, flt.inspector, flt.communities)
             page = await self.data.run(queries.case_page, self.data.photo_dir, now, flt, 0)
         except Exception as exc:  # noqa: BLE001
             log.exception("refresh failed")
@@ -147,14 +197,16 @@ class CasesScreen:
 
     def _show_first_page(self, page: queries.CasePage) -> None:
         self._build_chips()
-        self.list_view.controls = [self._row(r, page.thumbs) for r in page.rows]
+        self._paint_banner()
+        self.list_view.controls = [self._row(r, page) for r in page.rows]
         self.offset = page.next_offset
         self.has_more = page.has_more
         self._update_footer()
         self.list_view.controls.append(self.footer)
         if page.rows:
             self.list_area.content = self.list_view
-        elif queries.count_open(self.counts, None, None) == 0 and not self.filter.inspector:
+        elif queries.count_open(self.counts, None, None) == 0 and not self.filter.inspector \
+                and not self.filter.awaiting:
             self.list_area.content = self.empty
         else:
             self.list_area.content = self.filter_empty
@@ -180,7 +232,7 @@ class CasesScreen:
         self.loading = False
         if generation != self.generation:
             return
-        rows = [self._row(r, page.thumbs) for r in page.rows]
+        rows = [self._row(r, page) for r in page.rows]
         # insert before the footer (the last control)
         self.list_view.controls[-1:-1] = rows
         self.offset = page.next_offset
@@ -192,11 +244,44 @@ class CasesScreen:
         self.more_button.visible = self.has_more
         self.footer_text.value = "" if self.has_more else strings.ALL_SHOWN.format(n=self.offset)
 
-    def _row(self, row: CaseRow, thumbs: dict[str, bytes]) -> ft.Control:
-        return case_row(row, thumbs.get(row.thumb) if row.thumb else None,
+    def _row(self, row: CaseRow, page: queries.CasePage) -> ft.Control:
+        after = page.after.get(row.case_id)
+        return case_row(row, page.thumbs.get(row.thumb) if row.thumb else None,
                         self.community_names.get(row.community, row.community),
                         self.category_names.get(row.category, row.category),
-                        on(self.open_case, row.case_id))
+                        on(self.open_case, row.case_id), self.ctx.tz,
+                        page.thumbs.get(after) if after and self.filter.awaiting else None)
+
+    # --- the banner: what needs doing -----------------------------------------------------
+
+    def _paint_banner(self) -> None:
+        """An inspector: reports waiting for a re-check; a community: overdue / due today."""
+        f = self.filter
+        if self.community_mode:
+            overdue = queries.count_open(self.counts, None, "overdue")
+            today = queries.count_open(self.counts, None, "due_today")
+            show = (overdue or today) and f.status is None
+            self.banner_text.value = strings.BANNER_TODO.format(overdue=overdue, today=today)
+            self.banner_target = {"status": "overdue" if overdue else "due_today"}
+        else:
+            waiting = queries.count_open(self.counts, None, queries.AWAITING)
+            show = waiting and not f.awaiting
+            self.banner_text.value = strings.BANNER_RECHECK.format(n=waiting)
+            self.banner_target = {"awaiting": True, "status": None}
+        self.banner.visible = bool(show)
+        self.banner.label = self.banner_text.value
+
+    async def _banner_clicked(self, e=None) -> None:
+        await self._set_filter(**self.banner_target)
+
+    def autosync_changed(self, status) -> None:
+        """On the sync thread: a finished run may have brought cases, reports or checks."""
+        seen, self.runs_seen = self.runs_seen, status.runs
+        if status.runs != seen and self.ctx.page is not None:
+            self.ctx.page.run_task(self.refresh)
+
+    def autosync_progress(self, progress) -> None:
+        pass
 
     # --- filters ----------------------------------------------------------------------
 
@@ -233,20 +318,31 @@ class CasesScreen:
             padding=0,
             menu_position=ft.PopupMenuPosition.UNDER,
         )
-        self.community_chips.controls = [
-            ft.Semantics(identifier="filter-community", label=current, button=True,
-                         container=True, content=menu),
-            choice_chip(strings.ONLY_MINE, f.inspector is not None,
-                        on(self._set_filter_mine, f.inspector is None),
-                        identifier="filter-mine"),
-        ]
-        statuses = [choice_chip(strings.ALL, f.status is None,
-                                on(self._set_filter_status, None),
-                                queries.count_open(self.counts, f.community, None),
-                                identifier="filter-status-all")]
+        community_chip = ft.Semantics(identifier="filter-community", label=current, button=True,
+                                      container=True, content=menu)
+        if self.community_mode:  # its own communities only; no chooser for just one
+            self.community_chips.controls = [community_chip] if len(self.counts) > 1 else []
+        else:
+            self.community_chips.controls = [
+                community_chip,
+                choice_chip(strings.ONLY_MINE, f.inspector is not None,
+                            on(self._set_filter_mine, f.inspector is None),
+                            identifier="filter-mine"),
+            ]
+        self.community_chips.visible = bool(self.community_chips.controls)
+        statuses = []
+        if not self.community_mode:  # 待复查 first: the inspector's work the community is waiting on
+            statuses.append(choice_chip(strings.AWAITING_RECHECK, f.awaiting,
+                                        on(self._set_filter_awaiting, True),
+                                        queries.count_open(self.counts, f.community, queries.AWAITING),
+                                        colour=Palette.PRIMARY, identifier="filter-awaiting"))
+        statuses.append(choice_chip(strings.ALL, f.status is None and not f.awaiting,
+                                    on(self._set_filter_status, None),
+                                    queries.count_open(self.counts, f.community, None),
+                                    identifier="filter-status-all"))
         for status in fmt.OPEN_STATUSES:
             label, colour = fmt.status_label(status)
-            statuses.append(choice_chip(label, f.status == status,
+            statuses.append(choice_chip(label, f.status == status and not f.awaiting,
                                         on(self._set_filter_status, status),
                                         queries.count_open(self.counts, f.community, status),
                                         colour=colour, identifier=f"filter-status-{status}"))
@@ -256,18 +352,24 @@ class CasesScreen:
         await self._set_filter(community=code)
 
     async def _set_filter_status(self, status):
-        await self._set_filter(status=status)
+        await self._set_filter(status=status, awaiting=False)
 
     async def _set_filter_mine(self, mine: bool):
         await self._set_filter(mine=mine)
 
-    async def _set_filter(self, *, community="keep", status="keep", mine=None) -> None:
+    async def _set_filter_awaiting(self, awaiting: bool):
+        await self._set_filter(status=None, awaiting=awaiting)
+
+    async def _set_filter(self, *, community="keep", status="keep", mine=None, awaiting="keep") -> None:
+        """A status chip (or 全部) leaves 待复查; 待复查 shows every urgency."""
         f = self.filter
         self.filter = queries.CaseFilter(
             community=f.community if community == "keep" else community,
             status=f.status if status == "keep" else status,
             inspector=f.inspector if mine is None else (
                 self.data.settings.my_ids if mine else None),
+            awaiting=f.awaiting if awaiting == "keep" else awaiting,
+            communities=f.communities,
         )
         self._build_chips()   # the chip shows selected at once; rows follow
         self._update()

@@ -46,14 +46,15 @@ class MeScreen:
             c.code: ft.Checkbox(label=c.name, value=c.code in settings.communities)
             for c in self.data.rules.communities
         }
+        self.person_title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_SMALL)
+        self.communities_hint = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL)
+        self._paint_role(settings)
         self.root = ft.Container(ft.Column([
             screen_header(KEY, strings.TITLE_ME),
             scroll_form([
-                section(strings.ME_INSPECTOR,
-                        self.name,
-                        self.inspector_fact),
+                ft.Column([self.person_title, self.name, self.inspector_fact], spacing=8),
                 section(strings.ME_COMMUNITIES,
-                        ft.Text(strings.ME_COMMUNITIES_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL),
+                        self.communities_hint,
                         ft.Column(list(self.checks.values()), spacing=0)),
                 self.message.control,
                 ft.Row([wide_button(strings.ME_SAVE, ft.Icons.SAVE, self.save)]),
@@ -65,6 +66,14 @@ class MeScreen:
             ]),
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             expand=True, data=self)
+
+    def _paint_role(self, settings: Settings) -> None:
+        """A community's phone: its communities are the enrolment's, not a choice."""
+        self.person_title.value = strings.ME_COMMUNITY_STAFF if settings.is_community else strings.ME_INSPECTOR
+        self.communities_hint.value = (strings.ME_COMMUNITIES_FIXED if settings.is_community
+                                       else strings.ME_COMMUNITIES_HINT)
+        for box in self.checks.values():
+            box.disabled = settings.is_community
 
     async def save(self, e=None) -> None:
         wanted = Settings(
@@ -93,6 +102,7 @@ class MeScreen:
         self.name.value = settings.inspector_name
         for code, box in self.checks.items():
             box.value = code in settings.communities
+        self._paint_role(settings)
         self.inspector_fact.controls[1].content.value = settings.inspector_id
 
 

@@ -370,6 +370,7 @@ class SyncScreen:
                 self.reenrolling = False
                 self.code.value = ""
                 self.message.show(strings.SYNC_ENROLLED_OK.format(inspector=info["inspector"]), "ok")
+                self.ctx.navigate(KEY)  # enrolled as a community's phone: its tabs now
             finally:
                 self._set_busy(False)
             self.show(await self.data.run(queries.sync_state), keep_address=True)
