@@ -30,6 +30,8 @@ from fieldapp.domain.events import (
     ExemptionRequested,
     PhotoAdded,
     RectificationReported,
+    SurveyAnswered,
+    SurveyTallied,
 )
 from fieldapp.domain.projection import OPEN
 from fieldapp.domain.validate import EventError
@@ -140,6 +142,8 @@ def _community_refusal(store: Store, event: Event,
     if isinstance(data, PhotoAdded) and data.stage not in COMMUNITY_PHOTO_STAGES:
         stages = "/".join(COMMUNITY_PHOTO_STAGES)
         return p.REASON_ROLE, f"community devices may add only {stages} photos, not {data.stage}"
+    if isinstance(data, RectificationReported) and not data.photos:
+        return p.REASON_INVALID, "payload.photos: a report needs at least one after photo"
     if isinstance(data, ExemptionRequested):
         try:
             exemptible = store.rules.source(source).exemptible
@@ -148,6 +152,11 @@ def _community_refusal(store: Store, event: Event,
         if not exemptible:
             return p.REASON_NOT_EXEMPTIBLE, f"source {source} cases cannot be exempted"
     return None
+
+
+#: What a role may not pull although it is about its communities: the residents' questionnaires
+#: assess the community, and each answer (with its comment) stays with the inspectors and the office.
+HIDDEN_FROM = {COMMUNITY: [SurveyAnswered.TYPE, SurveyTallied.TYPE]}
 
 
 def visible_page(store: Store, device: Device, since: int, limit: int) -> tuple[list[dict], bool, int]:
@@ -171,8 +180,10 @@ def visible_page(store: Store, device: Device, since: int, limit: int) -> tuple[
                            ELSE json_extract(e.payload, '$.community') END)
                      IN (SELECT value FROM json_each(?))
                  AND o.device_id IS NOT ?
+                 AND e.type NOT IN (SELECT value FROM json_each(?))
                ORDER BY e.seq LIMIT ?""",
-            [since, top, json.dumps(list(device.communities)), device.device_id, limit + 1],
+            [since, top, json.dumps(list(device.communities)), device.device_id,
+             json.dumps(HIDDEN_FROM.get(device.role, [])), limit + 1],
         ))
     finally:
         db.execute("COMMIT")

@@ -153,11 +153,11 @@ def test_a_file_with_bad_lines_imports_nothing_and_tells_each_line(store, tmp_pa
         ({**CASE_A, "deadline": "2022-06-01"}, S.RECORD_DEADLINE_BEFORE_FOUND.format(deadline="2022-06-01", found="2022-06-03")),
         ({**CASE_A, "verified": "yes"}, S.RECORD_NOT_FLAG.format(key="verified", value="yes")),
         ({**CASE_A, "rechecks": [{"at": "2022-06-01", "outcome": "rectified"}]},
-         "rechecks[0]." + S.RECORD_RECHECK_BEFORE_FOUND.format(day="2022-06-01", found="2022-06-03")),
+         "rechecks[0]." + S.RECORD_TIME_BEFORE_FOUND.format(what="复查", day="2022-06-01", found="2022-06-03")),
         ({**CASE_A, "rechecks": [{"at": "2022-06-05", "outcome": "ok"}]},
          "rechecks[0]." + S.RECORD_NOT_OUTCOME.format(outcomes="rectified / falls_short", words="整改到位 / 未整改到位", value="ok")),
         ({**CASE_A, "rechecks": [{"at": "2024-06-05", "outcome": "rectified"}]},
-         "rechecks[0]." + S.RECORD_RECHECK_IN_FUTURE.format(day="2024-06-05")),
+         "rechecks[0]." + S.RECORD_TIME_IN_FUTURE.format(what="复查", day="2024-06-05")),
         ({**CASE_A, "source": "C", "exempted": "拆迁"}, S.RECORD_NOT_EXEMPTIBLE.format(source="C", exemptible="A/B")),
         ({**CASE_A, "community": "第九社区"}, S.RECORD_UNKNOWN_COMMUNITY.format(key="community", value="第九社区", known="C1(第一社区)")),
         ({**CASE_A, "category": "乱飞"}, S.RECORD_UNKNOWN_CATEGORY.format(value="乱飞")),
@@ -404,3 +404,40 @@ def test_roster_names_typed_with_chinese_or_ascii_separators_are_split(rules, ty
     [roster] = RecordBuilder(rules, NOW).build(
         {"record": "fund_roster", "year": 2022, "roster": {"section_member": typed}})
     assert roster.roster["section_member"] == ["李某", "张某"]
+
+
+def test_a_community_answering_on_paper_reports_and_asks_for_exemption_through_the_import(store, rules, tmp_path):
+    """整改反馈 and 申请免责 typed in at the office: scored exactly like a phone's (assessment-rules §2)."""
+    records = [
+        {"record": "external_case", "case": "2022-C-010", "community": "C1", "category": "Z1", "source": "C",
+         "description": "区整治办检查:东街垃圾", "found": "2022-06-01", "deadline": "2022-06-05"},
+        {"record": "rectification_reported", "case": "2022-C-010", "at": "2022-06-05T20:00", "note": "已清运"},
+        {"record": "case_rechecked", "case": "2022-C-010", "at": "2022-06-08", "outcome": "整改到位"},
+        {"record": "external_case", "case": "2022-B-011", "community": "C1", "category": "Z1", "source": "B",
+         "description": "市民多次反映", "found": "2022-06-01", "verified": True},
+        {"record": "exemption_requested", "case": "2022-B-011", "reason": "列入拆迁,无法整改"},
+        {"record": "exemption_refused", "case": "2022-B-011", "reason": "不属于特殊情况"},
+    ]  # fmt: skip
+    report = do_import(store, jsonl(tmp_path, records))
+    assert report.ok, report.summary()
+    c = store.case(case_id_for("2022-C-010"))
+    assert c.on_time and c.rectified_at.date() == date(2022, 6, 5)  # the report's time, confirmed later
+    b = store.case(case_id_for("2022-B-011"))
+    assert (b.exemption_request, b.exemption_refusal_reason) == ("refused", "不属于特殊情况") and not b.exempted
+    result = score_year(rules, store.events(), evaluation_instant(rules, date(2022, 12, 31)))
+    assert [(i.rule, i.points) for i in result.community("C1").deductions] == [
+        ("B.base", Decimal(-1)), ("B.further", Decimal(-1))]
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ({"record": "rectification_reported", "case": "2022-A-001", "at": "2022-06-01"},
+     S.RECORD_TIME_BEFORE_FOUND.format(what="整改反馈", day="2022-06-01", found="2022-06-03")),
+    ({"record": "exemption_requested", "case": "2022-C-9", "reason": "无法整改"},
+     S.RECORD_NOT_EXEMPTIBLE.format(source="C", exemptible="A/B")),
+    ({"record": "exemption_refused", "case": "2022-A-001"}, "reason"),
+])
+def test_community_records_are_checked_like_the_others(store, tmp_path, record, message):
+    c9 = {"record": "external_case", "case": "2022-C-9", "community": "C1", "category": "Z1", "source": "C",
+          "description": "x", "found": "2022-06-03"}
+    report = do_import(store, jsonl(tmp_path, [CASE_A, c9, record]))
+    assert not report.ok and message in report.summary() and store.event_count() == 0

@@ -37,9 +37,12 @@ from fieldapp.domain.events import (
     CaseVoided,
     DeadlineChanged,
     Event,
+    ExemptionRefused,
+    ExemptionRequested,
     FundRosterSet,
     OfficeAssessed,
     Payload,
+    RectificationReported,
     RecurrenceConfirmed,
     RecurrenceProposed,
     RecurrenceRejected,
@@ -235,6 +238,9 @@ FIELDS = {
     "case_verified": {"case", "case_id", "note"},
     "case_exempted": {"case", "case_id", "reason"},
     "case_rechecked": {"case", "case_id", "at", "outcome", "note"},
+    "rectification_reported": {"case", "case_id", "at", "note"},
+    "exemption_requested": {"case", "case_id", "reason"},
+    "exemption_refused": {"case", "case_id", "reason"},
     "deadline_changed": {"case", "case_id", "deadline", "reason"},
     "case_voided": {"case", "case_id", "reason"},
     "recurrence": {"case", "case_id", "earlier", "earlier_case_id", "decision", "note"},
@@ -498,13 +504,13 @@ class RecordBuilder:
             raise _error(S.RECORD_NOT_EXEMPTIBLE, source=known.source, exemptible=exemptible)
         return CaseExempted(known.case_id, reason)
 
-    def _recheck_time(self, known: KnownCase, value: Any) -> datetime:
+    def _recheck_time(self, known: KnownCase, value: Any, what: str = S.RECORD_WHAT_RECHECK) -> datetime:
         at = parse_time(value, "at", self.tz)
         found_day = known.found_at.astimezone(self.tz).date()
         if at.astimezone(self.tz).date() < found_day:
-            raise _error(S.RECORD_RECHECK_BEFORE_FOUND, day=at.astimezone(self.tz).date(), found=found_day)
+            raise _error(S.RECORD_TIME_BEFORE_FOUND, what=what, day=at.astimezone(self.tz).date(), found=found_day)
         if at > self.now + FUTURE_TOLERANCE:
-            raise _error(S.RECORD_RECHECK_IN_FUTURE, day=at.astimezone(self.tz).date())
+            raise _error(S.RECORD_TIME_IN_FUTURE, what=what, day=at.astimezone(self.tz).date())
         return at
 
     def _outcome(self, value: Any) -> str:
@@ -530,6 +536,23 @@ class RecordBuilder:
 
     def _case_rechecked(self, r: dict) -> list[Payload]:
         return [self._recheck(self._known(r), r)]
+
+    def _rectification_reported(self, r: dict) -> list[Payload]:
+        """A community's 整改反馈 that came on paper: its time counts once a re-check after it passes."""
+        known = self._known(r)
+        check = _Checks(separator=";")
+        at = check(self._recheck_time, known, r.get("at"), S.RECORD_WHAT_REPORT)
+        note = check(_text, r, "note", required=False)
+        check.done()
+        return [RectificationReported(known.case_id, at, note, ())]
+
+    def _exemption_requested(self, r: dict) -> list[Payload]:
+        known = self._known(r)
+        self._exemption(known, "")  # only A/B
+        return [ExemptionRequested(known.case_id, _text(r, "reason"), ())]
+
+    def _exemption_refused(self, r: dict) -> list[Payload]:
+        return [ExemptionRefused(self._known(r).case_id, _text(r, "reason"))]
 
     def _deadline_changed(self, r: dict) -> list[Payload]:
         known = self._known(r)

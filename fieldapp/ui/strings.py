@@ -845,8 +845,10 @@ RECORD_CASE_NOTE = "{description}(案件编号 {ref})"
 RECORD_RECHECKS_NOT_LIST = "rechecks: 应为复查记录的列表"
 RECORD_RECHECK_NOT_OBJECT = 'rechecks[{i}]: 应为 {{"at": ..., "outcome": ...}}'
 RECORD_RECHECK_UNKNOWN_FIELD = "rechecks[{i}].{key}: 复查记录没有这个字段（可用：at, outcome, note）"
-RECORD_RECHECK_BEFORE_FOUND = "at: 复查时间 {day} 早于发现日期 {found}"
-RECORD_RECHECK_IN_FUTURE = "at: 复查时间 {day} 在将来"
+RECORD_TIME_BEFORE_FOUND = "at: {what}时间 {day} 早于发现日期 {found}"
+RECORD_TIME_IN_FUTURE = "at: {what}时间 {day} 在将来"
+RECORD_WHAT_RECHECK = "复查"
+RECORD_WHAT_REPORT = "整改反馈"
 RECORD_NOT_OUTCOME = "outcome: 应为 {outcomes}({words})，却是 {value!r}"
 # survey tallies and the fund roster
 RECORD_COUNTS_NOT_MAP = 'counts: 应为各答案的人数，如 {{"满意": 120, "基本满意": 30, "不满意": 10}}，却是 {value!r}'

@@ -202,6 +202,8 @@ def test_forged_events_from_a_community_phone_are_refused_one_by_one_and_store_n
                                   p.REASON_NOT_EXEMPTIBLE),
         "another actor": (report(cases["open"], inspector.who), p.REASON_ACTOR),
         "unknown case": (report("0b6c0d33-4a57-4e55-9d43-6a6e3c1f6b21"), p.REASON_UNKNOWN_CASE),
+        "report without a photo": (new_event(RectificationReported(cases["open"], now, "整改好了", ()),
+                                             actor=who.actor, device=who.device, now=now), p.REASON_INVALID),
     }
     assert forged["register"][0].data.__class__ is CaseRegistered
     legit = [photo(cases["open"], "after"), report(cases["open"])]
@@ -283,6 +285,19 @@ def test_a_community_phone_pulls_only_its_communities_and_gets_only_their_photos
         assert http.get(f"/blobs/{c1_photo}").status_code == 200
         assert http.get(f"/blobs/{c3_photo}").status_code == 404
     assert {e["payload"]["case_id"] for e in page["events"]} == {cases[k] for k in ("open", "rectified", "voided")}
+
+
+def test_a_community_phone_never_gets_the_residents_questionnaires_of_its_community(
+        office, inspector, community, cases):
+    """The questionnaires assess the community: each resident's answer stays with the inspectors."""
+    casework(inspector).answer_survey("C1", "不满意", "楼道垃圾没人管")
+    assert inspector.sync().ok
+    with office.store() as store:  # at the office, about C1: what the filter must hold back
+        assert store.db.execute("SELECT count(*) FROM events WHERE type = 'survey.answered' "
+                                "AND json_extract(payload, '$.community') = 'C1'").fetchone()[0] == 1
+    with api(office, token_of(community)) as http:
+        types = {e["type"] for e in http.get("/events", params={"since": 0}).json()["events"]}
+    assert "survey.answered" not in types and "case.registered" in types
 
 
 # --- the command line and the office database -------------------------------------------------------
