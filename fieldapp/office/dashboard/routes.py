@@ -2,6 +2,7 @@
 
     GET /reports/{year}.xlsx?ticket=T     the report workbook (office/report.py write_xlsx)
     GET /templates/{kind}.xlsx?ticket=T   an import template (kind: superior / survey)
+    GET /notices/{code}.{pdf|xlsx}?ticket=T   a community's 督办通知单 (office/notice.py), as of now
 
 A download request carries no session, so the dashboard first asks the Desk for a
 single-use ticket (valid two minutes, bound to the session) and opens the URL
@@ -22,6 +23,7 @@ from fastapi.responses import Response
 from fieldapp.office.dashboard.desk import Desk
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 LIVE, FINAL = "live", "final"
 
 
@@ -42,10 +44,10 @@ def template_bytes(rules, kind: str) -> bytes:
         return (superior if kind == "superior" else survey).read_bytes()
 
 
-def attachment(data: bytes, filename: str) -> Response:
+def attachment(data: bytes, filename: str, media_type: str = XLSX) -> Response:
     ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "-_." else "_" for ch in filename)
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
 def report_filename(year: int, which: str, day) -> str:
@@ -81,3 +83,25 @@ def add_routes(app, desk: Desk) -> None:
 
         superior, survey = template_paths(Path("."), rules.year)
         return attachment(data, (superior if kind == "superior" else survey).name)
+
+    @app.get("/notices/{code}.{kind}", include_in_schema=False)
+    async def notice(code: str, kind: str, ticket: str = ""):
+        granted = await desk.redeem(ticket, "notice")
+        if granted is None:
+            raise HTTPException(status_code=403, detail="log in to the dashboard, then download again")
+        if kind not in ("pdf", "xlsx") or code not in {c.code for c in rules.communities}:
+            raise HTTPException(status_code=404, detail="no such notice")
+        data, filename = await notice_bytes(desk, code, kind)
+        return attachment(data, filename, PDF if kind == "pdf" else XLSX)
+
+
+async def notice_bytes(desk: Desk, code: str, kind: str) -> tuple[bytes, str]:
+    """A community's 督办通知单 as of the Desk's clock: read on a reader thread, drawn off the loop."""
+    from fieldapp.office import notice as notices
+    from fieldapp.office.notice_pdf import notice_pdf
+    from fieldapp.office.notice_xlsx import notice_xlsx
+
+    made = await desk.read(notices.gather, desk.rules, code, desk.clock())
+    draw = notice_pdf if kind == "pdf" else notice_xlsx
+    data = await asyncio.get_running_loop().run_in_executor(None, draw, made, desk.photo_dir)
+    return data, notices.file_name(made, kind)

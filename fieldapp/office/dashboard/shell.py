@@ -37,12 +37,15 @@ def _screens():
     from fieldapp.office.dashboard.entry import EntryScreen
     from fieldapp.office.dashboard.fund import FundScreen
     from fieldapp.office.dashboard.ranking import RankingScreen
+    from fieldapp.office.dashboard.supervision import SupervisionScreen
 
     return (
         ("ranking", strings.DASH_NAV_RANKING, ft.Icons.LEADERBOARD_OUTLINED, ft.Icons.LEADERBOARD, RankingScreen),
         ("community", strings.DASH_NAV_COMMUNITY, ft.Icons.HOLIDAY_VILLAGE_OUTLINED, ft.Icons.HOLIDAY_VILLAGE,
          CommunityScreen),
         ("cases", strings.DASH_NAV_CASES, ft.Icons.ASSIGNMENT_OUTLINED, ft.Icons.ASSIGNMENT, CasesScreen),
+        ("supervision", strings.DASH_NAV_SUPERVISION, ft.Icons.NOTIFICATION_IMPORTANT_OUTLINED,
+         ft.Icons.NOTIFICATION_IMPORTANT, SupervisionScreen),
         ("entry", strings.DASH_NAV_ENTRY, ft.Icons.EDIT_NOTE_OUTLINED, ft.Icons.EDIT_NOTE, EntryScreen),
         ("fund", strings.DASH_NAV_FUND, ft.Icons.SAVINGS_OUTLINED, ft.Icons.SAVINGS, FundScreen),
     )  # fmt: skip
