@@ -175,6 +175,15 @@ def test_the_community_reports_back_and_the_inspector_sees_it_waiting(work, comm
     assert store.open_cases(clock(), awaiting=True) == []
 
 
+def test_the_reports_waiting_for_a_recheck_come_oldest_report_first(work, community_work, store, clock, now):
+    cases = [work.register(community="C1", category="Z1", photos=[WITH_GPS.read_bytes()], place=f"p{i}").case_id
+             for i in range(3)]
+    for hours, case_id in ((5, cases[2]), (1, cases[0]), (3, cases[1])):
+        clock.moment["now"] = now + timedelta(hours=hours)
+        community_work.report_rectified(case_id, photos=[NO_EXIF.read_bytes()])
+    assert [r.case_id for r in store.open_cases(clock(), awaiting=True)] == [cases[0], cases[1], cases[2]]
+
+
 def test_a_report_needs_a_photo_and_an_open_case(work, community_work, store):
     saved = work.register(community="C1", category="Z1", photos=[WITH_GPS.read_bytes()])
     count = store.event_count()
