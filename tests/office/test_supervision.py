@@ -216,3 +216,30 @@ def handles(control) -> set[str]:
     import flet as ft
 
     return {c.identifier for c in controls_in(control) if isinstance(c, ft.Semantics) and c.identifier}
+
+
+def test_a_case_opened_from_the_screen_says_where_it_stands_with_its_community(loop_office, rules):
+    """The case dialog: the report waiting for its re-check, the failed check's reason, the request."""
+    from fieldapp.office.dashboard.case_view import CaseDialog
+    from fieldapp.office.dashboard.context import DashContext
+
+    path, loop = loop_office
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("li", "li-password")
+        ctx = DashContext(desk, FakePage(), token=token, user=user)
+        shown = {}
+        for key in ("waiting", "failed", "request_a"):
+            dialog = CaseDialog(ctx, getattr(loop, key))
+            await dialog.open()
+            shown[key] = texts(dialog.dialog.content)
+        await desk.stop()
+        desk.office.close()
+        return shown
+
+    shown = run(scenario)
+    assert any(t.startswith("已反馈整改，待复查（5月28日 16:00") for t in shown["waiting"])
+    assert f"复查未通过：{FAILED_NOTE}" in shown["failed"]
+    assert f"社区申请免责：{REQUEST_A}" in shown["request_a"]

@@ -162,6 +162,7 @@ class CaseDialog:
                 state=strings.DASH_RECURRENCE_STATES.get(state, state), earlier=earlier[:8]))  # fmt: skip
         if s.lifecycle == "voided":
             marks.append(strings.CASE_CLOSED_VOIDED.format(reason=s.void_reason))
+        marks += loop_marks(s, tz)
         facts += [w.small(m, Palette.PRIMARY) for m in marks]
         self.body.controls = [
             ft.Column(facts, spacing=6),
@@ -171,6 +172,9 @@ class CaseDialog:
             self._photos("before", [p for p in photos if p[0] == "before"]),
             w.subtitle(strings.DASH_CASE_PHOTOS_AFTER),
             self._photos("after", [p for p in photos if p[0] == "after"]),
+            *([w.subtitle(strings.PHOTO_EXEMPTION_OFFICE),
+               self._photos("exemption", [p for p in photos if p[0] == "exemption"])]
+              if any(p[0] == "exemption" for p in photos) else []),
             w.subtitle(strings.TIMELINE),
             self._timeline(s),
             w.small(strings.DASH_CASE_ID.format(id=s.case_id)),
@@ -288,6 +292,22 @@ class CaseDialog:
 
     def _close(self, e=None) -> None:
         self.ctx.page.pop_dialog()
+
+
+def loop_marks(s: CaseState, tz) -> list[str]:
+    """Where an open case stands with its community: reported and waiting for the re-check, or
+    why the last re-check failed; a request for exemption and its answer."""
+    marks = []
+    if s.lifecycle == "open" and s.awaiting_since is not None:
+        marks.append(strings.AWAITING_RECHECK_SINCE.format(when=fmt.time_short(s.awaiting_since, tz)))
+    elif s.lifecycle == "open" and s.last_failed_check is not None:
+        reason = s.last_failed_check.note
+        marks.append(strings.RECHECK_FAILED_REASON.format(reason=reason) if reason else strings.RECHECK_FAILED_NO_REASON)
+    if s.exemption_request == "requested":
+        marks.append(strings.EV_EXEMPTION_REQUESTED.format(reason=s.exemption_request_reason))
+    elif s.exemption_request == "refused":
+        marks.append(strings.EV_EXEMPTION_REFUSED.format(reason=s.exemption_refusal_reason))
+    return marks
 
 
 def recurrence_text(ctx: DashContext, kind: str, state: Optional[CaseState]) -> str:
