@@ -215,6 +215,7 @@ EXEMPTION_STATE = {
     "refused": "办事处不同意免责：{reason}",
 }
 PHOTO_EXEMPTION = "申请免责的照片（选填）"
+PHOTO_EXEMPTION_OFFICE = "社区申请免责的照片"
 COMPARE_BEFORE = "整改前"
 COMPARE_AFTER = "社区反馈的整改后"
 BANNER_TODO = "本社区有 {overdue} 件已逾期、{today} 件今日到期，点此查看"
