@@ -38,12 +38,15 @@ class Saved:
 
 
 class Casework:
-    """`on_write`, if given, is told after each record is stored (the app's automatic sync)."""
+    """`on_write`, if given, is told after each record is stored (the app's automatic sync).
+    New records follow the store's rules (the current year's); what is asked of a case follows
+    the rules of its registration year, `rules_for(found_at)` (the app's DataService.rules_for)."""
 
     def __init__(self, store: Store, photo_dir: Path, who: cmd.Actor, clock: Callable[[], datetime],
-                 on_write: Callable[[], None] | None = None):
+                 on_write: Callable[[], None] | None = None, rules_for: Callable[[datetime], object] | None = None):
         self.store = store
         self.rules = store.rules
+        self.rules_for = rules_for or (lambda _when: self.rules)
         self.photo_dir = Path(photo_dir)
         self.who = who
         self.clock = clock
@@ -131,8 +134,8 @@ class Casework:
     def request_exemption(self, case_id: str, *, reason: str, photos: Sequence[bytes] = ()) -> Saved:
         """申请免责 (the community's phone): a reason and, optionally, photos; the office answers."""
         return self._with_photos(case_id, photos, "exemption",
-                                 lambda state, now, shas: cmd.request_exemption(state, self.rules, self.who, now,
-                                                                                reason=reason, photos=shas))
+                                 lambda state, now, shas: cmd.request_exemption(
+                                     state, self.rules_for(state.found_at), self.who, now, reason=reason, photos=shas))
 
     def _with_photos(self, case_id: str, photos: Sequence[bytes], stage: str, make) -> Saved:
         """Store the photos, then their events and the record `make(state, now, hashes)` names them in."""

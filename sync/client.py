@@ -31,6 +31,7 @@ from sync.channel import Channel, RetryPolicy, SyncError
 from sync.downloads import MAX_BYTES, MAX_PHOTOS, Downloads
 from sync.phonebook import META_LAST_SERVER, PhoneBook
 from sync.pusher import Pusher, Uploads
+from sync.rulesync import take_rules
 from sync.result import DONE, HELLO, PULL, PUSH, Progress, SyncIssue, SyncResult
 from sync.storage import iso, wire_event
 
@@ -46,6 +47,7 @@ class Hello:
     server_id: str
     limits: p.Limits
     max_seq: int
+    rules_digest: object = None  # the office's rules files (sync/rulesync.py); None from an older office
 
 
 def enrol(store: Store, server_url: str, code: str, *, label: str = "",
@@ -102,6 +104,7 @@ class SyncClient:
         self.store = store
         self.book = PhoneBook(store)
         self.photo_dir = Path(photo_dir)
+        self.data_dir = Path(store.path).parent  # where the office's rules files go (rules/<year>.toml)
         self.server_url = server_url
         self.transport = transport
         self.retry = retry
@@ -131,6 +134,7 @@ class SyncClient:
                 wires = [wire_event(row) for row in pending]
                 self._send(channel, hello, wires, result)
                 self._pull(channel, hello, result)
+                take_rules(self.store, channel, hello.rules_digest, self.data_dir, result)
                 self._download(channel, hello, result, creds["device_id"] or "")
             except SyncError as exc:
                 return self._finish(result, exc)
@@ -182,7 +186,7 @@ class SyncClient:
         if self.store.get_meta(META_LAST_SERVER) != server_id:
             self.store.set_meta(META_LAST_SERVER, server_id)
         self._limits = p.Limits.from_dict(body.get("limits"))
-        return Hello(server_id, self._limits, max_seq)
+        return Hello(server_id, self._limits, max_seq, body.get("rules_digest"))
 
     def _measure_skew(self, reply, result: SyncResult) -> None:
         office_time = _parse_time(reply.body.get("server_time")) or _parse_http_date(reply.headers.get("date"))

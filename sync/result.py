@@ -60,6 +60,7 @@ class SyncResult:
     pending_photos: int = 0
     clock_skew_seconds: float | None = None  # office clock minus this device's clock
     clock_skew_flagged: bool = False
+    rules_received: list[int] = field(default_factory=list)  # years whose rules file came new from the office
     errors: list[SyncIssue] = field(default_factory=list)
     warnings: list[SyncIssue] = field(default_factory=list)
     stopped: str | None = None  # the code that ended the run early, if one did

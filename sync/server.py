@@ -33,6 +33,7 @@ from starlette.requests import ClientDisconnect
 
 from fieldapp.domain.rules import Rules
 from fieldapp.photos import sweep_temp_files
+from fieldapp.rules import RuleBook, folder_stamp
 from fieldapp.store import Store
 from sync import auth, policy
 from sync import protocol as p
@@ -76,6 +77,7 @@ class Office:
         if rotated:
             log.warning("office db is older than the last one served: new server id %s", server_id)
         self._local = threading.local()
+        self._book: tuple[tuple, RuleBook] | None = None  # (folder stamp, book): see rule_book()
         self.uploads = 0  # photo uploads in progress (counted on the event loop)
         self._auth_cache: dict[str, auth.Device] = {}  # only ever used on the event loop's thread
         self._auth_version = -1
@@ -94,6 +96,16 @@ class Office:
     @property
     def server_id(self) -> str:
         return self.identity.server_id
+
+    def rule_book(self) -> RuleBook:
+        """Every year's rules the office has (shipped, and its own ``rules/<year>.toml``), read
+        again when a file in its rules folder changed (`fieldapp office rules new` while serving);
+        a broken file is left out (`office serve` refuses to start with one)."""
+        stamp = folder_stamp(self.data_dir)
+        held = self._book
+        if held is None or held[0] != stamp:
+            held = self._book = (stamp, RuleBook.load(self.data_dir, strict=False))
+        return held[1]
 
     def _store(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -312,6 +324,7 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             "server_time": storage.iso(office.clock()),
             "max_seq": top,
             "limits": office.limits.to_dict(),
+            "rules_digest": office.rule_book().digest,
             "device": {"device_id": device.device_id, "inspector": device.inspector,
                        "communities": list(device.communities), "local_actor": device.local_actor,
                        "role": device.role},
@@ -423,6 +436,13 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             raise ApiError("too_many_events", f"at most {office.limits.max_events_per_push} events per push")
         results = await office.write(office.push, device, events)
         return reply({"results": results})
+
+    @app.get(api + "/rules")
+    async def rules_files(request: Request):
+        await device_of(request)
+        book = office.rule_book()
+        return reply({"digest": book.digest,
+                      "rules": [{"year": year, "text": book.texts[year]} for year in sorted(book.texts)]})
 
     @app.get(api + "/events", openapi_extra=pull_params)
     async def pull_events(request: Request):

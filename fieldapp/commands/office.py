@@ -42,6 +42,7 @@ def register(sub) -> None:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-dashboard", action="store_true", help="serve the sync API only")
+    serve.set_defaults(year=None)  # the dashboard's first year: the current one (see _serving_rules)
     serve.add_argument("--demo", action="store_true",
                        help="fill an EMPTY office folder with a sample half-year of 2022 first (one with data is left alone)")
 
@@ -84,6 +85,9 @@ def register(sub) -> None:
     from fieldapp.commands.office_notice import add_office_notice_command  # `office notice` (督办通知单)
 
     add_office_notice_command(actions)
+    from fieldapp.commands.office_rules import add_office_rules_command  # `office rules new/list/check`
+
+    add_office_rules_command(actions, default_office_dir)
 
 
 def _dir(args) -> Path:
@@ -94,11 +98,13 @@ def _serve(args) -> int:
     from fieldapp.office.dashboard.server import serve  # the sync API with the dashboard mounted at /
 
     data_dir = _dir(args)
-    rules = load_rules(args.year)
+    rules = _serving_rules(data_dir, args.year)
+    if rules is None:
+        return 2
     if args.demo:
         from fieldapp.office.dashboard.sample import fill_sample_office_if_empty
 
-        if fill_sample_office_if_empty(data_dir, rules):
+        if fill_sample_office_if_empty(data_dir, load_rules(DEFAULT_YEAR, data_dir)):
             print(f"fieldapp office: filled {data_dir} with sample records (2022, as of 1 June)", flush=True)
     where = f"http://{args.host}:{args.port}"
     print(f"fieldapp office: {data_dir} on {where}/api/v1"
@@ -106,6 +112,23 @@ def _serve(args) -> int:
     serve(data_dir, rules, host=args.host, port=args.port, log_level=args.log_level,
           dashboard=not args.no_dashboard)
     return 0
+
+
+def _serving_rules(data_dir: Path, year: int | None):
+    """The year the dashboard opens on: `--year`, else the current year if the office has its
+    rules, else the latest year before it that has (the dashboard then says the current year has
+    none). Every rules file is checked first: a broken one stops the office, naming the field."""
+    from fieldapp.domain.rules import RulesError
+    from fieldapp.office.dashboard.server import domain_clock
+    from fieldapp.rules import RuleBook
+    from fieldapp.ui import strings as S
+
+    try:
+        book = RuleBook.load(data_dir)
+        return book.for_year(year) if year else book.fallback(domain_clock()())
+    except RulesError as exc:
+        print(S.CLI_NO_RULES.format(year=year or "", detail=exc), flush=True)
+        return None
 
 
 def _import_phone(args) -> int:

@@ -92,9 +92,10 @@ def add_office_record_commands(actions) -> None:
     score.set_defaults(handler=run_score)
 
 
-def _rules(year: int, out):
+def _rules(year: int, out, data_dir: Path | None = None):
+    """The rules of `year`: the office's own file (<office dir>/rules/<year>.toml) first, else the shipped one."""
     try:
-        return load_rules(year)
+        return load_rules(year, data_dir)
     except RulesError as exc:
         print(S.CLI_NO_RULES.format(year=year, detail=exc), file=out)
         return None
@@ -109,7 +110,7 @@ def run_import(args, *, now: datetime | None = None, out=None) -> int:
     from fieldapp.office.imports import import_file
 
     out = out or sys.stdout
-    rules = _rules(args.year, out)
+    rules = _rules(args.year, out, args.data_dir or default_office_dir())
     if rules is None:
         return 2
     if not args.file.is_file():
@@ -138,7 +139,7 @@ def run_score(args, *, now: datetime | None = None, out=None) -> int:
     from fieldapp.office.report import format_table, to_json, write_xlsx
 
     out = out or sys.stdout
-    rules = _rules(args.year, out)
+    rules = _rules(args.year, out, args.data_dir or default_office_dir())
     if rules is None:
         return 2
     at = evaluation_instant(rules, args.as_of, now or datetime.now(timezone.utc))

@@ -44,6 +44,7 @@ from fieldapp.casework import Casework
 from fieldapp.domain.commands import Actor
 from fieldapp.domain.events import COMMUNITY, INSPECTOR
 from fieldapp.domain.rules import Rules
+from fieldapp.rules import RuleBook, folder_stamp
 from fieldapp.store import Store
 from fieldapp.ui.autosync import STOP_CODES, AutoSync, Skipped, Timing
 from sync import phonebook
@@ -202,7 +203,8 @@ class DataService:
         self.data_dir = Path(data_dir)
         self.db_path = self.data_dir / DB_NAME
         self.photo_dir = self.data_dir / PHOTO_DIR_NAME
-        self.rules = rules
+        self.base_rules = rules  # what the app was started with: used when the clock says nothing
+        self._book: Optional[tuple[tuple, RuleBook]] = None  # (rules folder stamp, book): see `book`
         self.clock = clock
         self._local = threading.local()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fieldapp-db")
@@ -220,12 +222,62 @@ class DataService:
     def store(self) -> Store:
         """This thread's Store (opened on first use)."""
         store = getattr(self._local, "store", None)
+        rules = self.rules
         if store is None:
-            store = Store(self.db_path, self.rules)
+            store = Store(self.db_path, rules)
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
+        elif store.rules is not rules:  # the year turned, or the office's rules came at a sync
+            store.rules, store.tz = rules, rules.tz
         return store
+
+    # --- the rules of each year ---------------------------------------------------------
+
+    @property
+    def book(self) -> RuleBook:
+        """Every year's rules this phone has: shipped, and the office's received at sync
+        (``<data dir>/rules/<year>.toml``, read again when a sync wrote a file there)."""
+        stamp = folder_stamp(self.data_dir)
+        held = self._book
+        if held is None or held[0] != stamp:
+            book = RuleBook.load(self.data_dir, strict=False)
+            if not book.has(self.base_rules.year):
+                book = RuleBook({**book.by_year, self.base_rules.year: self.base_rules}, book.texts)
+            held = self._book = (stamp, book)
+        return held[1]
+
+    def _now(self) -> Optional[datetime]:
+        try:
+            now = self.clock()
+        except Exception:  # noqa: BLE001 - a test's placeholder clock
+            return None
+        return now if isinstance(now, datetime) else None
+
+    @property
+    def rules(self) -> Rules:
+        """The rules new records are made under: the current year's, else (until the office's
+        arrive) the nearest year's — `year_has_rules` says which."""
+        now = self._now()
+        return self.base_rules if now is None else self.book.fallback(now)
+
+    @property
+    def year(self) -> int:
+        """The current assessment year (the clock's, local time)."""
+        now = self._now()
+        return self.base_rules.year if now is None else self.book.year_at(now)
+
+    @property
+    def year_has_rules(self) -> bool:
+        """Whether this phone has the rules of the current year (else the screens say so)."""
+        return self.book.has(self.year)
+
+    def rules_for(self, when: datetime | int) -> Rules:
+        """The rules of a case's registration year (a time, or the year); the nearest year's if
+        that year has none."""
+        book = self.book
+        year = when if isinstance(when, int) else book.year_at(when)
+        return book.nearest(year)
 
     def run_here(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(store, *args, **kwargs)`` in this thread, with this thread's Store."""
@@ -298,7 +350,8 @@ class DataService:
     def casework(self, store: Store) -> Casework:
         """The inspector's Casework on `store` (call inside a worker function); what it stores
         schedules an automatic sync."""
-        return Casework(store, self.photo_dir, self.settings.actor, self.clock, on_write=self._local_change)
+        return Casework(store, self.photo_dir, self.settings.actor, self.clock, on_write=self._local_change,
+                        rules_for=self.rules_for)
 
     def with_settings(self, **changes: Any) -> Settings:
         return replace(self.settings, **changes)

@@ -375,6 +375,8 @@ SYNC_MESSAGES = {
     "pull_invalid": "有下载的记录无法读取：请把应用更新到最新版本。",
     "photo_download_corrupt": "有照片下载时损坏，已丢弃：下次同步时会重新下载。",
     "photo_download_failed": "其他人员案件的照片没有全部下载：下次同步时会继续下载。",
+    "rules_failed": "没有取到办事处的考核规则：下次同步时会再取。",
+    "rules_invalid": "办事处的考核规则文件有错误，本机没有采用：请告知办事处检查规则文件。",
     "clock_skew": "手机时间与办公室相差较大：请校准手机时间。",
     "server_rolled_back": "办公室的数据已从备份恢复，本机记录正在重新上传。",
     "internal_error": "同步程序出错，数据仍保存在本机：请重试，多次失败请联系技术支持。",
@@ -907,6 +909,13 @@ IMPORT_TALLY_HELP = (
 CLI_NO_RULES = "没有 {year} 年度的考核规则：{detail}"
 CLI_NO_FILE = "{file}: 文件不存在"
 CLI_REPORT_WRITTEN = "报表已写入 {path}"
+CLI_RULES_NEW_WRITTEN = "已按 {source} 年度的规则写出 {year} 年度的规则：{path}\n请修改其中与新方案不同之处，再用 fieldapp office rules check 检查；手机下次同步时收到。"
+CLI_RULES_NEW_REFUSED = "没有写出 {year} 年度的规则：{detail}"
+CLI_RULES_NEW_EXISTS = "{year} 年度的规则已经有了：{path}。要重新复制，请先删除它；否则直接修改它。"
+CLI_RULES_BROKEN = "规则文件有错误，未采用：{detail}"
+CLI_RULES_OK = "{file}：{year} 年度规则无误（{title}；{communities} 个社区，{categories} 个问题类别）"
+CLI_RULES_OWN = "办事处"
+CLI_RULES_SHIPPED = "程序自带"
 
 # --- the outbox file: records carried to the office by cable or memory card (sync/outbox.py) ------
 OUTBOX_EXPORT = "导出到文件"
