@@ -13,9 +13,17 @@ from fieldapp.ui import strings
 from fieldapp.ui.theme import Palette
 
 
-def date_short(d: date) -> str:
-    """``6月1日 周三``."""
-    return f"{strings.DATE_FMT.format(month=d.month, day=d.day)} {strings.WEEKDAYS[d.weekday()]}"
+def date_auto(d: date, today: Optional[date]) -> str:
+    """``6月4日`` in the current year (`today`'s), ``2022年6月4日`` in any other: a date shows
+    its year whenever it is not the current one (without `today`: never)."""
+    if today is not None and d.year != today.year:
+        return date_full(d)
+    return strings.DATE_FMT.format(month=d.month, day=d.day)
+
+
+def date_short(d: date, today: Optional[date] = None) -> str:
+    """``6月1日 周三`` (``2022年6月1日 周三`` when `today` is in another year)."""
+    return f"{date_auto(d, today)} {strings.WEEKDAYS[d.weekday()]}"
 
 
 def date_full(d: date) -> str:
@@ -23,10 +31,10 @@ def date_full(d: date) -> str:
     return strings.DATE_FULL_FMT.format(year=d.year, month=d.month, day=d.day)
 
 
-def time_short(t: datetime, tz: tzinfo) -> str:
-    """``6月1日 09:05`` in local time."""
+def time_short(t: datetime, tz: tzinfo, today: Optional[date] = None) -> str:
+    """``6月1日 09:05`` in local time (``2022年6月1日 09:05`` when `today` is in another year)."""
     local = t.astimezone(tz)
-    return f"{strings.DATE_FMT.format(month=local.month, day=local.day)} {local:%H:%M}"
+    return f"{date_auto(local.date(), today)} {local:%H:%M}"
 
 
 # --- deadlines and statuses -----------------------------------------------------------
@@ -45,12 +53,16 @@ STATUS_LABELS = {
 OPEN_STATUSES = ("overdue", "due_today", "due_soon", "open")
 
 
-def urgency_label(status: str, days_left: int) -> tuple[str, str]:
+def urgency_label(status: str, days_left: int, deadline: Optional[date] = None,
+                  today: Optional[date] = None) -> tuple[str, str]:
     """What a case row shows on the right: ``逾期3天`` (red), ``今日到期``, ``剩2天``…
+    A case overdue since an earlier year says that year (``2022年度·逾期``), not 1675 days.
 
     Closed cases show their status instead.
     """
     if status == "overdue" or (status in OPEN_STATUSES and days_left < 0):
+        if deadline is not None and today is not None and deadline.year < today.year:
+            return strings.OVERDUE_SINCE_YEAR.format(year=deadline.year), Palette.OVERDUE
         return strings.OVERDUE_BY_DAYS.format(n=-days_left), Palette.OVERDUE
     if status == "due_today" or (status in OPEN_STATUSES and days_left == 0):
         return strings.DUE_TODAY, Palette.DUE_TODAY
@@ -127,12 +139,12 @@ def error_message(exc: BaseException) -> str:
 
 # --- the timeline of a case -------------------------------------------------------------
 
-def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo) -> str:
+def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo, today: Optional[date] = None) -> str:
     """One line of 处理记录 for a HistoryEntry (type + payload)."""
     if entry_type == "case.registered":
         text = strings.EV_REGISTERED.format(
             category=category_name(detail.get("category", "")),
-            deadline=_date_text(detail.get("deadline")))
+            deadline=_date_text(detail.get("deadline"), today))
     elif entry_type == "photo.added":
         text = {"after": strings.EV_PHOTO_AFTER, "exemption": strings.EV_PHOTO_EXEMPTION}.get(
             detail.get("stage"), strings.EV_PHOTO_BEFORE)
@@ -147,7 +159,7 @@ def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo) -> st
     elif entry_type == "case.rechecked":
         text = strings.EV_RECHECK_OK if detail.get("outcome") == "rectified" else strings.EV_RECHECK_SHORT
     elif entry_type == "case.deadline_changed":
-        text = strings.EV_DEADLINE.format(deadline=_date_text(detail.get("deadline")),
+        text = strings.EV_DEADLINE.format(deadline=_date_text(detail.get("deadline"), today),
                                           reason=detail.get("reason", ""))
     elif entry_type == "case.verified":
         text = strings.EV_VERIFIED
@@ -169,11 +181,11 @@ def history_text(entry_type: str, detail: dict, category_name, tz: tzinfo) -> st
     return text
 
 
-def _date_text(value) -> str:
+def _date_text(value, today: Optional[date] = None) -> str:
     if isinstance(value, date):
-        return date_short(value)
+        return date_short(value, today)
     try:
-        return date_short(date.fromisoformat(str(value)))
+        return date_short(date.fromisoformat(str(value)), today)
     except ValueError:
         return str(value or "")
 

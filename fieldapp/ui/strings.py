@@ -66,6 +66,10 @@ DUE_THIS_WEEK = "本周到期"
 DUE_LATER = "以后到期"
 DUE_IN_DAYS = "剩{n}天"
 OVERDUE_BY_DAYS = "逾期{n}天"
+OVERDUE_SINCE_YEAR = "{year}年度·逾期"  # a case overdue since an earlier year: its year, not 1675 days
+# The phone has no rules for the current year (fieldapp/ui/yearnote.py): 登记问题, 我的案件.
+YEAR_NO_RULES = ("本机还没有{year}年度的考核规则：新登记的问题暂按{fallback}年度的规则定整改期限，"
+                 "办事处定出{year}年度规则后才计分。同步时会收到办事处的新规则。")
 RECHECK = "复查"
 RECHECK_RESULT = "复查结果"
 VOID = "作废"
@@ -163,6 +167,7 @@ VIEW_PHOTO = "查看照片"
 CLOSE = "关闭"
 PHOTO_LOAD_FAILED = "照片文件不在本机（可能尚未同步）"
 CASE_GONE = "找不到这个案件，可能已被删除"
+CASE_OF_YEAR = "{year}年度的案件（按该年度的规则计分）"
 # timeline entries (history, by event type)
 EV_REGISTERED = "登记问题：{category}，整改期限 {deadline}"
 EV_PHOTO_BEFORE = "添加整改前照片"

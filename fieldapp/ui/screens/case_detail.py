@@ -98,7 +98,9 @@ class CaseDetailView:
             return
         s = d.state
         tz = self.data.rules.tz
-        label, colour = fmt.urgency_label(d.status, d.days_left)
+        today = self.ctx.today()  # dates of another year show their year
+        case_rules = self.data.rules_for(s.found_at)  # the rules of the case's registration year
+        label, colour = fmt.urgency_label(d.status, d.days_left, s.deadline, today)
         category = self.category_names.get(s.category, s.category)
         community = self.community_names.get(s.community, s.community)
         facts = [
@@ -108,18 +110,21 @@ class CaseDetailView:
                    vertical_alignment=ft.CrossAxisAlignment.CENTER),
             _line(ft.Icons.HOLIDAY_VILLAGE_OUTLINED,
                   f"{community} · {strings.MODE_COVERT if s.unannounced else strings.MODE_OPEN}"),
-            _line(ft.Icons.EVENT, strings.DEADLINE_ON.format(date=fmt.date_short(s.deadline)),
+            _line(ft.Icons.EVENT, strings.DEADLINE_ON.format(date=fmt.date_short(s.deadline, today)),
                   colour if d.status in fmt.OPEN_STATUSES else None),
             _line(ft.Icons.PLACE_OUTLINED, s.place or strings.NO_PLACE),
         ]
         if s.note:
             facts.append(_line(ft.Icons.NOTES, s.note))
-        facts.append(_line(ft.Icons.SCHEDULE, f"{strings.REGISTERED_AT} {fmt.time_short(s.found_at, tz)}"
+        facts.append(_line(ft.Icons.SCHEDULE, f"{strings.REGISTERED_AT} {fmt.time_short(s.found_at, tz, today)}"
                                               f" · {strings.REGISTERED_BY.format(who=s.registered_by)}"))
         if s.sightings:
             facts.append(_line(ft.Icons.VISIBILITY, strings.SIGHTINGS.format(n=s.sightings)))
         facts.append(_line(ft.Icons.FLAG_OUTLINED, strings.SOURCE_LINE.format(
-            source=self.data.rules.source(s.source).name if s.source in self.source_codes else s.source)))
+            source=case_rules.source(s.source).name if s.source in self.source_codes else s.source)))
+        case_year = s.found_at.astimezone(tz).year
+        if case_year != today.year:  # a case of another assessment year: scored in its own year
+            facts.append(_line(ft.Icons.CALENDAR_MONTH, strings.CASE_OF_YEAR.format(year=case_year)))
         facts.extend(self._loop_lines(s))
 
         position_lines: list[ft.Control] = []
@@ -154,7 +159,7 @@ class CaseDetailView:
             return lines
         if s.awaiting_since is not None:
             lines.append(_line(ft.Icons.HOURGLASS_TOP, strings.AWAITING_RECHECK_SINCE.format(
-                when=fmt.time_short(s.awaiting_since, tz)), Palette.PRIMARY))
+                when=fmt.time_short(s.awaiting_since, tz, self.ctx.today())), Palette.PRIMARY))
         elif s.last_failed_check is not None:
             reason = s.last_failed_check.note
             lines.append(_line(ft.Icons.WARNING_AMBER, strings.RECHECK_FAILED_REASON.format(reason=reason)
@@ -186,7 +191,8 @@ class CaseDetailView:
         before_sha, before_data = d.before[0]
         after_sha = report.photos[0]
         text = strings.REPORTED_BY.format(who=report.actor, when=fmt.time_short(report.reported_at,
-                                                                                   self.data.rules.tz))
+                                                                                   self.data.rules.tz,
+                                                                                   self.ctx.today()))
         if report.note:
             text += strings.SEPARATOR + report.note
         return [ft.Semantics(identifier="compare", container=True, content=ft.Column([
@@ -213,7 +219,8 @@ class CaseDetailView:
         if self.community_mode:
             buttons = [ft.FilledButton(strings.REPORT_DONE, icon=ft.Icons.TASK_ALT, on_click=self._report,
                                        height=52, expand=True)]
-            if self.data.rules.source(s.source).exemptible and s.exemption_request not in ("requested", "granted"):
+            exemptible = self.data.rules_for(s.found_at).source(s.source).exemptible  # its year's rules
+            if exemptible and s.exemption_request not in ("requested", "granted"):
                 buttons.append(ft.OutlinedButton(strings.EXEMPTION_ASK, icon=ft.Icons.GAVEL,
                                                  on_click=self._ask_exemption, height=52, expand=True))
             return ft.Row(buttons, spacing=12)
@@ -227,18 +234,19 @@ class CaseDetailView:
 
     def _timeline(self) -> ft.Control:
         tz = self.data.rules.tz
+        today = self.ctx.today()
         entries = []
         # the registration first when a photo carries the same time
         history = sorted(self.detail.state.history,
                          key=lambda h: (h.at, h.type != "case.registered"))
         for h in history:
             text = fmt.history_text(h.type, h.detail,
-                                    lambda code: self.category_names.get(code, code), tz)
+                                    lambda code: self.category_names.get(code, code), tz, today)
             entries.append(ft.Row([
                 ft.Icon(ft.Icons.CIRCLE, size=10, color=Palette.PRIMARY),
                 ft.Column([
                     ft.Text(text, theme_style=ft.TextThemeStyle.BODY_MEDIUM),
-                    ft.Text(f"{fmt.time_short(h.at, tz)} · {h.actor}",
+                    ft.Text(f"{fmt.time_short(h.at, tz, today)} · {h.actor}",
                             theme_style=ft.TextThemeStyle.BODY_SMALL),
                 ], spacing=0, expand=True),
             ], vertical_alignment=ft.CrossAxisAlignment.START))

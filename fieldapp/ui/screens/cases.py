@@ -33,6 +33,7 @@ from fieldapp.ui.components import (
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of
 from fieldapp.ui.theme import Palette
+from fieldapp.ui.yearnote import YearNotice
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,12 @@ THUMB = 64
 PRELOAD_PX = 800
 
 
-def loop_mark(row: CaseRow, tz) -> Optional[tuple[str, str]]:
+def loop_mark(row: CaseRow, tz, today=None) -> Optional[tuple[str, str]]:
     """Where the case stands between the community and the inspector, if anywhere:
     reported and waiting for its re-check, or the latest re-check's reason for failing."""
     if row.awaiting_since is not None:
-        return strings.AWAITING_RECHECK_SINCE.format(when=fmt.time_short(row.awaiting_since, tz)), Palette.PRIMARY
+        when = fmt.time_short(row.awaiting_since, tz, today)
+        return strings.AWAITING_RECHECK_SINCE.format(when=when), Palette.PRIMARY
     if row.falls_short:
         text = (strings.RECHECK_FAILED_REASON.format(reason=row.last_check_note) if row.last_check_note
                 else strings.RECHECK_FAILED_NO_REASON)
@@ -55,19 +57,20 @@ def loop_mark(row: CaseRow, tz) -> Optional[tuple[str, str]]:
 
 
 def case_row(row: CaseRow, thumb_bytes: Optional[bytes], community: str, category: str,
-             on_click, tz=None, after_bytes: Optional[bytes] = None) -> ft.Control:
+             on_click, tz=None, after_bytes: Optional[bytes] = None, today=None) -> ft.Control:
     """One line of the list: photo (before and after when the community reported it done),
-    category · community, place, deadline, where it stands, urgency."""
-    label, colour = fmt.urgency_label(row.status, row.days_left)
+    category · community, place, deadline, where it stands, urgency. `today`: dates of
+    another year show their year."""
+    label, colour = fmt.urgency_label(row.status, row.days_left, row.deadline, today)
     lines = [
         ft.Text(f"{category} · {community}", theme_style=ft.TextThemeStyle.TITLE_SMALL,
                 max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
         ft.Text(row.place or strings.NO_PLACE, theme_style=ft.TextThemeStyle.BODY_SMALL,
                 max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
-        ft.Text(strings.DEADLINE_ON.format(date=fmt.date_short(row.deadline)),
+        ft.Text(strings.DEADLINE_ON.format(date=fmt.date_short(row.deadline, today)),
                 theme_style=ft.TextThemeStyle.BODY_SMALL, max_lines=1),
     ]
-    mark = loop_mark(row, tz) if tz is not None else None
+    mark = loop_mark(row, tz, today) if tz is not None else None
     if mark is not None:
         lines.append(ft.Text(mark[0], theme_style=ft.TextThemeStyle.BODY_SMALL, color=mark[1],
                              max_lines=2, overflow=ft.TextOverflow.ELLIPSIS))
@@ -135,9 +138,11 @@ class CasesScreen:
         self.filters = ft.Container(
             ft.Column([self.community_chips, self.status_chips], spacing=8),
             padding=ft.Padding.only(left=16, right=16, bottom=8))
+        self.year_notice = YearNotice(self.data, KEY)  # no rules for this year on the phone: said plainly
         self.list_screen = ft.Column([
             screen_header(KEY, strings.TITLE_TODO if self.community_mode else strings.TITLE_CASES,
                           self._subtitle()),
+            self.year_notice.control,
             ft.Container(self.banner, padding=ft.Padding.only(left=16, right=16, bottom=8)),
             self.filters,
             ft.Container(self.message.control, padding=ft.Padding.symmetric(horizontal=16)),
@@ -250,12 +255,13 @@ class CasesScreen:
                         self.community_names.get(row.community, row.community),
                         self.category_names.get(row.category, row.category),
                         on(self.open_case, row.case_id), self.ctx.tz,
-                        page.thumbs.get(after) if after and self.filter.awaiting else None)
+                        page.thumbs.get(after) if after and self.filter.awaiting else None, self.ctx.today())
 
     # --- the banner: what needs doing -----------------------------------------------------
 
     def _paint_banner(self) -> None:
         """An inspector: reports waiting for a re-check; a community: overdue / due today."""
+        self.year_notice.refresh()  # a sync may have brought the year's rules
         f = self.filter
         if self.community_mode:
             overdue = queries.count_open(self.counts, None, "overdue")

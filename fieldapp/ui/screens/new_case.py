@@ -30,6 +30,7 @@ from fieldapp.ui.data import DataService, data_of
 from fieldapp.ui.device import Device, LocationUnavailable
 from fieldapp.ui.photo_input import PhotoInput
 from fieldapp.ui.theme import Palette
+from fieldapp.ui.yearnote import YearNotice
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,10 @@ class NewCaseScreen:
             self.message.control,
             ft.Row([self.save_button]),
         ])
+        self.year_notice = YearNotice(self.data, KEY)  # no rules for this year on the phone: said plainly
         self.root = ft.Container(ft.Column([
             screen_header(KEY, strings.TITLE_NEW),
+            self.year_notice.control,
             form,
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             expand=True, data=self)
@@ -199,7 +202,7 @@ class NewCaseScreen:
 
     def _render_deadline(self) -> None:
         days = (self.deadline - self.ctx.today()).days
-        self.deadline_text.value = (f"{fmt.date_short(self.deadline)} · "
+        self.deadline_text.value = (f"{fmt.date_short(self.deadline, self.ctx.today())} · "
                                     f"{strings.DUE_IN_DAYS.format(n=days) if days else strings.DUE_TODAY}")
 
     def _pick_deadline(self, e=None) -> None:
@@ -325,7 +328,7 @@ class NewCaseScreen:
         log.info("case %s saved (%s)", saved.case_id, judged)
         name = self.data.rules.category(category).name
         done = (strings.CASE_SAVED_SEEN_AGAIN if judged == SEEN_AGAIN else
-                strings.CASE_SAVED.format(category=name, deadline=fmt.date_short(self.deadline)))
+                strings.CASE_SAVED.format(category=name, deadline=fmt.date_short(self.deadline, self.ctx.today())))
         self.reset()
         self.message.show(done, "ok")
         notify(self.ctx.page, done)
@@ -374,7 +377,7 @@ class NewCaseScreen:
             if d is None:
                 continue
             s = d.state
-            when = fmt.date_short(s.found_at.astimezone(self.data.rules.tz).date())
+            when = fmt.date_short(s.found_at.astimezone(self.data.rules.tz).date(), self.ctx.today())
             open_case = n.kind == "duplicate"
             line = (strings.NEARBY_OPEN if open_case else strings.NEARBY_RECTIFIED).format(
                 d=round(n.distance_m))
@@ -437,5 +440,8 @@ def build(ctx: AppContext) -> ft.Control:
 def on_show(view: ft.Control, ctx: AppContext) -> None:
     s: NewCaseScreen = view.data
     s.communities.follow_home(s.data.settings.home_community(s.data.rules))
+    if s.year_notice.refresh():  # the year's rules came (a sync) or the year turned: their default deadline
+        s.deadline = default_deadline(s.data, ctx.today())
+        s._render_deadline()
     if s.fix is None and not s.locating and ctx.page is not None:
         ctx.page.run_task(s.locate)
