@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -125,52 +126,53 @@ def test_a_file_with_bad_lines_imports_nothing_and_tells_each_line(store, tmp_pa
     assert not report.ok and not report.imported and store.event_count() == 0
     by_line = {p.where: p.message for p in report.problems}
     assert list(by_line) == [line(n) for n in (2, 4, 5, 6, 7, 8, 9, 10)]
-    assert by_line[line(2)].split(";") == [
-        S.RECORD_UNKNOWN_COMMUNITY.format(key="community", value="C9", known="C1(第一社区)、C2(第二社区)、C3(第三社区)、C4(第四社区)"),
-        S.RECORD_NOT_MONTH.format(key="month", value="2022-13"),
-        S.RECORD_OUT_OF_RANGE.format(key="score", value=101, low=0, high=100),
+    assert by_line[line(2)].split("；") == [  # each field by its label, never by its key
+        "社区：没有这个社区“C9”，应为 C1(第一社区)、C2(第二社区)、C3(第三社区)、C4(第四社区)",
+        "月份：应为月份（如 2022-06），却是“2022-13”",
+        "得分：101 不在 0–100 之间",
     ]  # fmt: skip
     with pytest.raises(json.JSONDecodeError) as bad_json:
         json.loads("{not json")
     assert by_line[line(4)] == S.IMPORT_NOT_JSON.format(column=bad_json.value.colno, detail=bad_json.value.msg)
-    assert by_line[line(5)].startswith("scroe:")
-    assert by_line[line(6)].startswith("code:")
-    assert by_line[line(7)] == S.RECORD_CASE_UNKNOWN.format(key="case", value="NO-SUCH-CASE")
-    assert by_line[line(8)].split(";") == [
-        S.RECORD_UNKNOWN_ANSWER.format(value="很好", answers="满意、基本满意、不满意"),
-        S.RECORD_NOT_COUNT.format(key="counts.满意", value=-1),
+    assert by_line[line(5)].startswith("多余的一项“scroe”")
+    assert by_line[line(6)].startswith("加分项：没有这个加分项“M7”，应为 M1（")
+    assert by_line[line(7)] == "案件编号：找不到案件“NO-SUCH-CASE”（既不在本次导入中，也不在办事处的数据中）"
+    assert by_line[line(8)].split("；") == [
+        "各答案人数：没有这个答案“很好”，应为 满意、基本满意、不满意",
+        "满意人数：应为不小于 0 的整数，却是“-1”",
     ]
-    assert by_line[line(9)] == S.RECORD_UNKNOWN_KIND.format(value="meeting", kinds=", ".join(RECORD_KINDS))
-    assert by_line[line(10)] == S.RECORD_NOT_OBJECT.format(type="list")
+    assert by_line[line(9)] == S.RECORD_UNKNOWN_KIND.format(field="记录类型", value="“meeting”", kinds=", ".join(RECORD_KINDS))
+    assert by_line[line(10)] == S.RECORD_NOT_OBJECT.format()
     summary = report.summary().splitlines()
-    assert summary[0] == S.IMPORT_SUMMARY_FAILED.format(file=path, n=8) and summary[1].startswith(f"  {line(2)}: community")
+    assert summary[0] == S.IMPORT_SUMMARY_FAILED.format(file=path, n=8) and summary[1].startswith(f"  {line(2)} 社区：")
 
 
 @pytest.mark.parametrize(
     ("record", "message"),
     [
-        ({**CASE_A, "source": "F"}, "source:"),
-        ({**CASE_A, "deadline": "2022-06-01"}, S.RECORD_DEADLINE_BEFORE_FOUND.format(deadline="2022-06-01", found="2022-06-03")),
-        ({**CASE_A, "verified": "yes"}, S.RECORD_NOT_FLAG.format(key="verified", value="yes")),
+        ({**CASE_A, "source": "F"}, "来源：没有这个来源“F”，应为 A（上级领导批示、省市整治办转办、中央和省级媒体曝光）、B（"),
+        ({**CASE_A, "deadline": "2022-06-01"}, "整改期限：2022年6月1日早于发现日期2022年6月3日"),
+        ({**CASE_A, "verified": "yes"}, "已核查属实：应为 true（是）或 false（否），却是“yes”"),
         ({**CASE_A, "rechecks": [{"at": "2022-06-01", "outcome": "rectified"}]},
-         "rechecks[0]." + S.RECORD_TIME_BEFORE_FOUND.format(what="复查", day="2022-06-01", found="2022-06-03")),
+         "第1条复查记录的复查时间：2022年6月1日早于发现日期2022年6月3日"),
         ({**CASE_A, "rechecks": [{"at": "2022-06-05", "outcome": "ok"}]},
-         "rechecks[0]." + S.RECORD_NOT_OUTCOME.format(outcomes="rectified / falls_short", words="整改到位 / 未整改到位", value="ok")),
-        ({**CASE_A, "rechecks": [{"at": "2024-06-05", "outcome": "rectified"}]},
-         "rechecks[0]." + S.RECORD_TIME_IN_FUTURE.format(what="复查", day="2024-06-05")),
-        ({**CASE_A, "source": "C", "exempted": "拆迁"}, S.RECORD_NOT_EXEMPTIBLE.format(source="C", exemptible="A/B")),
-        ({**CASE_A, "community": "第九社区"}, S.RECORD_UNKNOWN_COMMUNITY.format(key="community", value="第九社区", known="C1(第一社区)")),
-        ({**CASE_A, "category": "乱飞"}, S.RECORD_UNKNOWN_CATEGORY.format(value="乱飞")),
-        ({**CASE_A, "description": " "}, S.RECORD_REQUIRED.format(key="description")),
-        ({**CASE_A, "found": "去年"}, "found:"),
-        ({k: v for k, v in CASE_A.items() if k != "case"}, S.RECORD_NO_CASE.format(key="case", id_key="case_id")),
-        ({**CASE_A, "position": {"lat": 91, "lon": 0}}, "position:"),
+         "第1条复查记录的复查结果：应为 整改到位 / 未整改到位（或 rectified / falls_short），却是“ok”"),
+        ({**CASE_A, "rechecks": [{"at": "2024-06-05", "outcome": "rectified"}]}, "第1条复查记录的复查时间：2024年6月5日在将来"),
+        ({**CASE_A, "source": "C", "exempted": "拆迁"},
+         "免于扣分理由：来源为“区整治办日常考核发现”的案件不能免于加扣（只有“上级领导批示、省市整治办转办、中央和省级媒体曝光”、"),
+        ({**CASE_A, "community": "第九社区"}, "社区：没有这个社区“第九社区”，应为 C1(第一社区)"),
+        ({**CASE_A, "category": "乱飞"}, "问题类别：没有这个问题类别“乱飞”"),
+        ({**CASE_A, "description": " "}, "问题描述：不能为空"),
+        ({**CASE_A, "found": "去年"}, "发现日期：应为日期或时间"),
+        ({k: v for k, v in CASE_A.items() if k != "case"}, "案件编号：需要案件编号"),
+        ({**CASE_A, "position": {"lat": 91, "lon": 0}}, "位置："),
     ],
 )
 def test_external_case_checks(store, tmp_path, record, message):
     report = do_import(store, jsonl(tmp_path, [record]))
     assert [p.where for p in report.problems] == [line(1)]
     assert message in report.problems[0].message
+    assert not re.search(r"[A-Za-z_]+[:：]", report.problems[0].message)  # no field key, only its label
     assert store.event_count() == 0
 
 
@@ -179,7 +181,8 @@ def test_a_deadline_change_before_the_case_was_found_is_refused(rules):
     builder.declare_cases([CASE_A])
     with pytest.raises(RecordError) as exc:
         builder.build({"record": "deadline_changed", "case": "2022-A-001", "deadline": "2022-06-01", "reason": "r"})
-    assert str(exc.value) == S.RECORD_DEADLINE_BEFORE_FOUND.format(deadline="2022-06-01", found="2022-06-03")
+    assert str(exc.value) == "整改期限：2022年6月1日早于发现日期2022年6月3日"
+    assert exc.value.keys == ["deadline"]
 
 
 def test_follow_ups_may_come_before_their_case_and_may_name_app_cases(store, rules, inspector, now, tmp_path):
@@ -246,7 +249,7 @@ def test_event_ids_are_stable_and_a_registration_is_identified_by_its_case(rules
     assert event_id_for(edited[0]) == event_id_for(first[0])
     score = {"record": "superior_score", "community": "C1", "month": "2022-03", "score": 91.5}
     assert event_id_for(builder.build(score)[0]) != event_id_for(builder.build({**score, "score": 92})[0])
-    with pytest.raises(RecordError, match="month"):
+    with pytest.raises(RecordError, match="月份"):
         builder.build({**score, "month": "March"})
 
 
@@ -295,7 +298,8 @@ def test_superior_template_imports_and_bad_cells_are_named(store, rules, tmp_pat
     values.update({"B4": "88.5", "D4": "abc", "E5": 101, "C6": 92})
     _fill_superior(superior, values)
     report = do_import(store, superior)
-    assert [(p.where, p.message.split(":")[0]) for p in report.problems] == [("D4", "score"), ("E5", "score")]
+    assert [(p.where, p.message.split("：")[0]) for p in report.problems] == [("第4行D列", "得分"), ("第5行E列", "得分")]
+    assert str(report.problems[0]) == "第4行D列 得分：应为数字，却是“abc”"
     assert "abc" in report.problems[0].message and store.event_count() == 0
     _fill_superior(superior, {"D4": None, "E5": 100})
     report = do_import(store, superior)
@@ -312,9 +316,9 @@ def test_superior_template_imports_and_bad_cells_are_named(store, rules, tmp_pat
 def test_superior_template_without_a_year_or_community_is_refused(store, rules, tmp_path):
     superior, _ = write_templates(tmp_path, rules, 2022)
     _fill_superior(superior, {"B1": None, "B3": 90})
-    assert [p.where for p in do_import(store, superior).problems] == ["B1"]
+    assert [p.where for p in do_import(store, superior).problems] == ["第1行B列"]
     _fill_superior(superior, {"B1": 2022, "A3": None})
-    assert [(p.where, p.message) for p in do_import(store, superior).problems] == [("A3", S.IMPORT_NO_COMMUNITY)]
+    assert [(p.where, p.message) for p in do_import(store, superior).problems] == [("第3行A列", S.IMPORT_NO_COMMUNITY)]
 
 
 def test_tally_template_imports_and_tells_the_cell_of_a_missing_date(store, rules, tmp_path):
@@ -326,7 +330,7 @@ def test_tally_template_imports_and_tells_the_cell_of_a_missing_date(store, rule
     ws.append(["C1", "2022-12-01", 5, "2", None, "第二批"])
     wb.save(tally)
     report = do_import(store, tally)
-    assert [(p.where, p.message) for p in report.problems] == [("B3", S.IMPORT_NO_SURVEY_DATE)]
+    assert [(p.where, p.message) for p in report.problems] == [("第3行B列", S.IMPORT_NO_SURVEY_DATE)]
     ws["B3"] = "2022/11/21"
     wb.save(tally)
     report = do_import(store, tally)
@@ -368,7 +372,7 @@ def test_cli_template_import_and_score(tmp_path):
     done = S.IMPORT_SUMMARY.format(file=path, done=S.IMPORT_DONE, records=len(ALL_KINDS), new=19, already=0)
     assert code == 0 and out == done + "\n"
     code, out = _cli(["import", str(jsonl(tmp_path, ["{oops"], "bad.jsonl")), *data], now=NOW)
-    assert code == 1 and f"  {line(1)}: " in out
+    assert code == 1 and f"  {line(1)} " in out
     code, out = _cli(["import", str(tmp_path / "missing.jsonl"), *data])
     assert code == 2 and out == S.CLI_NO_FILE.format(file=tmp_path / "missing.jsonl") + "\n"
     code, out = _cli(["score", "--year", "1999", *data])
@@ -431,10 +435,10 @@ def test_a_community_answering_on_paper_reports_and_asks_for_exemption_through_t
 
 @pytest.mark.parametrize(("record", "message"), [
     ({"record": "rectification_reported", "case": "2022-A-001", "at": "2022-06-01"},
-     S.RECORD_TIME_BEFORE_FOUND.format(what="整改反馈", day="2022-06-01", found="2022-06-03")),
+     "整改反馈时间：2022年6月1日早于发现日期2022年6月3日"),
     ({"record": "exemption_requested", "case": "2022-C-9", "reason": "无法整改"},
-     S.RECORD_NOT_EXEMPTIBLE.format(source="C", exemptible="A/B")),
-    ({"record": "exemption_refused", "case": "2022-A-001"}, "reason"),
+     "免于扣分理由：来源为“区整治办日常考核发现”的案件不能免于加扣"),
+    ({"record": "exemption_refused", "case": "2022-A-001"}, "理由：不能为空"),
 ])
 def test_community_records_are_checked_like_the_others(store, tmp_path, record, message):
     c9 = {"record": "external_case", "case": "2022-C-9", "community": "C1", "category": "Z1", "source": "C",

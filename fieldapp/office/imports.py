@@ -3,7 +3,8 @@
     report = import_file(store, "2022-records.jsonl", actor="office:wang")
 
 Every record is read and checked first; each bad one is reported with where it
-is (``第3行`` for a JSON line, ``C4`` for a spreadsheet cell) and why. If any is
+is, in words (``第3行`` for a JSON line, ``第4行C列`` for the spreadsheet cell C4), and
+why, naming the field by its label (``第3行 得分：150 不在 0–100 之间``). If any is
 bad nothing is imported; otherwise all new events go into the store in one
 `Store.append` call (one transaction). Records already imported (same event id,
 see records.py) are counted and skipped, so importing a file again is harmless;
@@ -36,17 +37,25 @@ MONTH_HEADERS = tuple(S.DASH_MONTH.format(m=m) for m in range(1, 13))
 SUPERIOR_SHEET = S.DASH_COL_SUPERIOR
 TALLY_SHEET = S.IMPORT_SHEET_TALLY
 H_COMMUNITY, H_YEAR, H_DATE, H_NOTE = S.COMMUNITY, S.IMPORT_HEAD_YEAR, S.DASH_COL_DATE, S.NOTE
-# where a JSON line is: "第3行" (a spreadsheet cell is named like C4)
-LINE_RE = re.compile(re.escape(S.IMPORT_LINE).replace(re.escape("{n}"), r"(\d+)"))
+# where a problem is: "第3行" (a line or a row), "第4行C列" (a cell): its row and column, to sort by
+WHERE_RE = re.compile(re.escape(S.IMPORT_CELL).replace(re.escape("{row}"), r"(?P<row>\d+)")
+                      .replace(re.escape("{column}"), r"(?P<column>[A-Z]+)")
+                      + "|" + re.escape(S.IMPORT_LINE).replace(re.escape("{n}"), r"(?P<line>\d+)"))  # fmt: skip
+
+
+def cell_where(coordinate: str) -> str:
+    """A spreadsheet cell in words: ``C4`` → ``第4行C列``."""
+    m = re.fullmatch(r"([A-Z]+)(\d+)", coordinate)
+    return S.IMPORT_CELL.format(row=m.group(2), column=m.group(1)) if m else coordinate
 
 
 @dataclass(frozen=True)
 class Problem:
-    where: str  # "第3行", "C4", "第2行 rechecks[0].at"
-    message: str
+    where: str  # "第3行", "第4行C列", "“满意度”表第1行", "文件"
+    message: str  # "得分：150 不在 0–100 之间"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where} {self.message}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ def read_xlsx(path: Path, rules: Rules) -> tuple[list[Row], list[Problem]]:
             recognised += 1
             _read_tally(ws, header_row, names, rules, rows, problems)
         else:
-            problems.append(Problem(f"{ws.title}!A{header_row}", S.IMPORT_UNKNOWN_HEADER))
+            problems.append(Problem(S.IMPORT_SHEET_ROW.format(sheet=ws.title, row=header_row), S.IMPORT_UNKNOWN_HEADER))
     if not recognised and not problems:
         problems.append(Problem(S.IMPORT_FILE, S.IMPORT_NO_HEADER.format(first=H_COMMUNITY)))
     return rows, problems
@@ -153,7 +162,7 @@ def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
     year_cell = _year_cell(ws, header_row)
     if year_cell is None or _blank(year_cell.value):
         where = year_cell.coordinate if year_cell is not None else "A1"
-        problems.append(Problem(where, S.IMPORT_NO_YEAR.format(label=H_YEAR, year=rules.year)))
+        problems.append(Problem(cell_where(where), S.IMPORT_NO_YEAR.format(label=H_YEAR, year=rules.year)))
         return
     year = year_cell.value
     if isinstance(year, float) and year.is_integer():
@@ -161,7 +170,7 @@ def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        problems.append(Problem(year_cell.coordinate, S.IMPORT_BAD_YEAR.format(value=year_cell.value)))
+        problems.append(Problem(cell_where(year_cell.coordinate), S.IMPORT_BAD_YEAR.format(value=year_cell.value)))
         return
     columns = {names.index(h): m for m, h in enumerate(MONTH_HEADERS, start=1) if h in names}
     for row in ws.iter_rows(min_row=header_row + 1):
@@ -171,10 +180,10 @@ def _read_superior(ws, header_row, names, rules, rows, problems) -> None:
         if (community is None or _blank(community.value)) and not scores:
             continue
         if community is None or _blank(community.value):
-            problems.append(Problem(f"A{row[0].row}", S.IMPORT_NO_COMMUNITY))
+            problems.append(Problem(cell_where(f"A{row[0].row}"), S.IMPORT_NO_COMMUNITY))
             continue
         for cell, month in scores:
-            rows.append(Row(cell.coordinate, {
+            rows.append(Row(cell_where(cell.coordinate), {
                 "record": "superior_score", "community": community.value,
                 "month": f"{year:04d}-{month:02d}", "score": cell.value,
             }))  # fmt: skip
@@ -185,7 +194,8 @@ def _read_tally(ws, header_row, names, rules, rows, problems) -> None:
     date_col = names.index(H_DATE) if H_DATE in names else None
     note_col = names.index(H_NOTE) if H_NOTE in names else None
     if date_col is None:
-        problems.append(Problem(f"{ws.title}!A{header_row}", S.IMPORT_NO_DATE_COLUMN.format(label=H_DATE)))
+        problems.append(Problem(S.IMPORT_SHEET_ROW.format(sheet=ws.title, row=header_row),
+                                S.IMPORT_NO_DATE_COLUMN.format(label=H_DATE)))  # fmt: skip
         return
     for row in ws.iter_rows(min_row=header_row + 1):
         cells = {c.column - 1: c for c in row}
@@ -198,10 +208,10 @@ def _read_tally(ws, header_row, names, rules, rows, problems) -> None:
             continue  # a community row left empty
         r = row[0].row
         if _blank(value(0)):
-            problems.append(Problem(f"A{r}", S.IMPORT_NO_COMMUNITY))
+            problems.append(Problem(cell_where(f"A{r}"), S.IMPORT_NO_COMMUNITY))
             continue
         if _blank(value(date_col)):
-            problems.append(Problem(f"{_col(date_col)}{r}", S.IMPORT_NO_SURVEY_DATE))
+            problems.append(Problem(cell_where(f"{_col(date_col)}{r}"), S.IMPORT_NO_SURVEY_DATE))
             continue
         record = {"record": "survey_tally", "community": value(0), "date": value(date_col), "counts": counts}
         if not _blank(value(note_col)):
@@ -312,14 +322,12 @@ def import_file(
 
 
 def _problem_order(problem: Problem):
-    """Lines (第N行) by N, cells by row then column, anything else first."""
-
-    m = LINE_RE.match(problem.where)
+    """Lines and rows (第N行) by N, cells (第N行C列) by row then column, anything else first."""
+    m = WHERE_RE.search(problem.where)
+    if m and m.group("row"):
+        return (1, int(m.group("row")), m.group("column").rjust(3))
     if m:
-        return (1, int(m.group(1)), "")
-    m = re.match(r"(?:.*!)?([A-Z]+)(\d+)$", problem.where)
-    if m:
-        return (1, int(m.group(2)), m.group(1).rjust(3))
+        return (1, int(m.group("line")), "")
     return (0, 0, problem.where)
 
 

@@ -5,8 +5,9 @@ A record is what the office types in or imports (docs/import-format.md):
     {"record": "superior_score", "community": "C1", "month": "2022-03", "score": 91.5}
 
 `RecordBuilder.build(record)` returns the payloads it stands for, or raises
-`RecordError` whose message names the field and says what is wrong, in the
-office's language. `to_events` stamps payloads as events with **deterministic
+`RecordError` whose message names the field by its label (``得分：150 不在 0–100 之间``)
+and says what is wrong, in the office's language; its `faults` say which field each
+fault is about (the key), so a form can mark that field. `to_events` stamps payloads as events with **deterministic
 ids** (a UUID5 of what the event says; a case registration: of the case), so
 importing the same file twice adds nothing, and events of one batch get
 increasing device times in batch order (a later line is a later fact).
@@ -67,12 +68,52 @@ DECISIONS = {"confirmed": RecurrenceConfirmed, "rejected": RecurrenceRejected, "
 
 
 class RecordError(ValueError):
-    """A record that cannot be imported; the message names the field."""
+    """A record that cannot be imported; the message names the field by its label.
+
+    `faults`: (key, message) for each fault (key "" when it is about no one field);
+    the message is all of them joined.
+    """
+
+    def __init__(self, message: str, key: str = "", *, faults: list[tuple[str, str]] | None = None):
+        self.faults = list(faults) if faults is not None else [(key, message)]
+        super().__init__(S.RECORD_SEPARATOR.join(m for _k, m in self.faults) if faults is not None else message)
+
+    @property
+    def keys(self) -> list[str]:
+        """The fields at fault (their keys, e.g. ``score``, ``counts.满意``)."""
+        return [k for k, _m in self.faults if k]
 
 
-def _error(template: str, **values) -> RecordError:
-    """A RecordError saying one of the RECORD_* messages of fieldapp/ui/strings.py."""
-    return RecordError(template.format(**values))
+def field_label(key: str, kind: str | None = None) -> str:
+    """A field's label for messages: ``score`` → 得分, ``counts.满意`` → 满意人数."""
+    if key.startswith("counts."):
+        return S.RECORD_COUNT_FIELD.format(answer=key.split(".", 1)[1])
+    if key.startswith("roster."):
+        return S.RECORD_ROLE_FIELD.format(role=key.split(".", 1)[1])
+    return S.RECORD_FIELDS_OF.get(kind or "", {}).get(key) or S.RECORD_FIELDS.get(key, key)
+
+
+def shown(value: Any) -> str:
+    """What was given, for a message: ``“abc”``, ``“101”``; ``空的`` for nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return S.RECORD_VALUE_EMPTY
+    return S.RECORD_VALUE.format(value=value)
+
+
+def day_text(d: date) -> str:
+    """A date in a message, as the dashboard writes dates (fmt.date_full): ``2022年6月3日``."""
+    return S.DATE_FULL_FMT.format(year=d.year, month=d.month, day=d.day)
+
+
+def _error(template: str, key: str = "", kind: str | None = None, **values) -> RecordError:
+    """A RecordError saying one of the RECORD_* messages of fieldapp/ui/strings.py about field `key`.
+
+    ``{field}`` is the field's label; a ``value`` is shown quoted (see `shown`) unless the message
+    formats it as a number (RECORD_OUT_OF_RANGE).
+    """
+    if "value" in values and template is not S.RECORD_OUT_OF_RANGE:
+        values["value"] = shown(values["value"])
+    return RecordError(template.format(field=field_label(key, kind) if key else "", **values), key)
 
 
 @dataclass(frozen=True)
@@ -114,38 +155,39 @@ def to_events(payloads: list[Payload], *, actor: str, device: str, now: datetime
 
 def _text(record: dict, key: str, *, required: bool = True, limit: int = 2000) -> str:
     value = record.get(key)
+    kind = record.get("record")
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise _error(S.RECORD_REQUIRED, key=key)
+            raise _error(S.RECORD_REQUIRED, key, kind)
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise _error(S.RECORD_NOT_TEXT, key=key, value=value)
+        raise _error(S.RECORD_NOT_TEXT, key, kind, value=value)
     value = value.strip()
     if len(value) > limit:
-        raise _error(S.RECORD_TOO_LONG, key=key, limit=limit)
+        raise _error(S.RECORD_TOO_LONG, key, kind, limit=limit)
     return value
 
 
 def _number(record: dict, key: str, low: float, high: float) -> float:
     value = record.get(key)
-    if value is None or value == "":
-        raise _error(S.RECORD_REQUIRED, key=key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _error(S.RECORD_REQUIRED, key)
     if isinstance(value, bool):
-        raise _error(S.RECORD_NOT_NUMBER, key=key, value=value)
+        raise _error(S.RECORD_NOT_NUMBER, key, value=value)
     if isinstance(value, str):
         try:
             parsed = Decimal(value.strip())
         except InvalidOperation:
-            raise _error(S.RECORD_NOT_NUMBER, key=key, value=value) from None
+            raise _error(S.RECORD_NOT_NUMBER, key, value=value) from None
         if not parsed.is_finite():
-            raise _error(S.RECORD_NOT_NUMBER, key=key, value=value)
+            raise _error(S.RECORD_NOT_NUMBER, key, value=value)
         value = float(parsed)
     if not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _error(S.RECORD_NOT_NUMBER, key=key, value=value)
+        raise _error(S.RECORD_NOT_NUMBER, key, value=value)
     if not low <= value <= high:
-        raise _error(S.RECORD_OUT_OF_RANGE, key=key, value=value, low=low, high=high)
+        raise _error(S.RECORD_OUT_OF_RANGE, key, value=value, low=low, high=high)
     return value
 
 
@@ -159,7 +201,7 @@ def _count(record: dict, key: str, where: str | None = None) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _error(S.RECORD_NOT_COUNT, key=where, value=value)
+        raise _error(S.RECORD_NOT_COUNT, where, value=value)
     return value
 
 
@@ -174,7 +216,7 @@ def parse_date(value: Any, key: str) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise _error(S.RECORD_NOT_DATE, key=key, value=value)
+    raise _error(S.RECORD_NOT_DATE, key, value=value)
 
 
 def parse_time(value: Any, key: str, tz) -> datetime:
@@ -193,7 +235,7 @@ def parse_time(value: Any, key: str, tz) -> datetime:
             pass
         else:
             return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
-    raise _error(S.RECORD_NOT_TIME, key=key, value=value)
+    raise _error(S.RECORD_NOT_TIME, key, value=value)
 
 
 def _month(record: dict, key: str) -> str:
@@ -204,26 +246,28 @@ def _month(record: dict, key: str) -> str:
         m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", value)
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    raise _error(S.RECORD_NOT_MONTH, key=key, value=value)
+    raise _error(S.RECORD_NOT_MONTH, key, value=value)
 
 
 class _Checks:
     """Reads the fields of one record and keeps every error, so that all its faults are told at once."""
 
-    def __init__(self, separator: str = ";"):
-        self.errors: list[str] = []
-        self.separator = separator
+    def __init__(self):
+        self.faults: list[tuple[str, str]] = []
 
     def __call__(self, read: Callable, *args, **kwargs):
         try:
             return read(*args, **kwargs)
         except RecordError as exc:
-            self.errors.append(str(exc))
+            self.faults.extend(exc.faults)
             return None
 
+    def add(self, error: RecordError) -> None:
+        self.faults.extend(error.faults)
+
     def done(self) -> None:
-        if self.errors:
-            raise RecordError(self.separator.join(self.errors))
+        if self.faults:
+            raise RecordError("", faults=self.faults)
 
 
 # --- the builder ------------------------------------------------------------------------------------
@@ -275,22 +319,22 @@ class RecordBuilder:
         code = self._communities.get(value.strip() if isinstance(value, str) else value)
         if code is None:
             known = S.LIST_SEPARATOR.join(f"{c.code}({c.name})" for c in self.rules.communities)
-            raise _error(S.RECORD_UNKNOWN_COMMUNITY, key=key, value=value, known=known)
+            raise _error(S.RECORD_UNKNOWN_COMMUNITY, key, value=value, known=known)
         return code
 
     def category(self, value: Any) -> str:
         code = self._categories.get(value.strip() if isinstance(value, str) else value)
         if code is None:
-            raise _error(S.RECORD_UNKNOWN_CATEGORY, value=value)
+            raise _error(S.RECORD_UNKNOWN_CATEGORY, "category", value=value)
         return code
 
     def _case_ref(self, record: dict, key: str = "case", id_key: str = "case_id") -> str:
         ref, given = record.get(key), record.get(id_key)
         if ref not in (None, "") and given not in (None, ""):
-            raise _error(S.RECORD_REF_AND_ID, key=key, id_key=id_key)
+            raise _error(S.RECORD_REF_AND_ID, key)
         if ref not in (None, ""):
             if not isinstance(ref, (str, int)) or isinstance(ref, bool) or not str(ref).strip():
-                raise _error(S.RECORD_NOT_CASE_REF, key=key, value=ref)
+                raise _error(S.RECORD_NOT_CASE_REF, key, value=ref)
             return case_id_for(str(ref))
         if given not in (None, ""):
             try:
@@ -298,15 +342,15 @@ class RecordBuilder:
                     return given
             except ValueError:
                 pass
-            raise _error(S.RECORD_NOT_UUID, key=id_key, value=given)
-        raise _error(S.RECORD_NO_CASE, key=key, id_key=id_key)
+            raise _error(S.RECORD_NOT_UUID, id_key, value=given)
+        raise _error(S.RECORD_NO_CASE, key)
 
     def _known(self, record: dict, key: str = "case", id_key: str = "case_id") -> KnownCase:
         case_id = self._case_ref(record, key, id_key)
         known = self.declared.get(case_id) or self.lookup(case_id)
         if known is None:
-            shown = record.get(key) or record.get(id_key)
-            raise _error(S.RECORD_CASE_UNKNOWN, key=key, value=shown)
+            given = record.get(key) or record.get(id_key)
+            raise _error(S.RECORD_CASE_UNKNOWN, key, value=given)
         return known
 
     # --- records ----------------------------------------------------------------------------
@@ -324,30 +368,30 @@ class RecordBuilder:
         case_id = self._case_ref(record)
         source = record.get("source")
         if source not in {s.code for s in self.rules.sources}:
-            choices = "/".join(s.code for s in self.rules.sources)
-            raise _error(S.RECORD_NOT_ONE_OF, key="source", choices=choices, value=source)
+            choices = S.LIST_SEPARATOR.join(S.RECORD_CHOICE.format(code=s.code, name=s.name) for s in self.rules.sources)
+            raise _error(S.RECORD_UNKNOWN_SOURCE, "source", value=source, choices=choices)
         found = parse_time(record.get("found"), "found", self.tz) if record.get("found") not in (None, "") else None
         if found is None:
-            raise RecordError(S.RECORD_FOUND_REQUIRED)
+            raise _error(S.RECORD_REQUIRED, "found")
         known = KnownCase(case_id, source, found)
         self.declared[case_id] = known
         return known
 
     def build(self, record: Any) -> list[Payload]:
         if not isinstance(record, dict):
-            raise _error(S.RECORD_NOT_OBJECT, type=type(record).__name__)
+            raise _error(S.RECORD_NOT_OBJECT)
         kind = record.get("record")
         if kind not in FIELDS:
-            raise _error(S.RECORD_UNKNOWN_KIND, value=kind, kinds=", ".join(RECORD_KINDS))
+            raise _error(S.RECORD_UNKNOWN_KIND, "record", value=kind, kinds=", ".join(RECORD_KINDS))
         unknown = sorted(set(record) - FIELDS[kind] - {"record"})
         if unknown:
-            raise _error(S.RECORD_UNKNOWN_FIELD, key=unknown[0], kind=kind, fields=", ".join(sorted(FIELDS[kind])))
+            raise _error(S.RECORD_UNKNOWN_FIELD, value=unknown[0], record=kind, fields=", ".join(sorted(FIELDS[kind])))
         payloads = getattr(self, "_" + kind)(record)
         for payload in payloads:  # the event types' own checks, in the same words as the sync API's
             try:
                 type(payload).from_payload(json.loads(json.dumps(payload.to_payload(), ensure_ascii=False)))
-            except EventError as exc:
-                raise RecordError(str(exc)) from None
+            except EventError:
+                raise RecordError(S.RECORD_EVENT_INVALID) from None
         return payloads
 
     def _superior_score(self, r: dict) -> list[Payload]:
@@ -368,8 +412,8 @@ class RecordBuilder:
 
     def _bonus_code(self, code: Any) -> str:
         if code not in {b.code for b in self.rules.bonuses}:
-            choices = "/".join(b.code for b in self.rules.bonuses)
-            raise _error(S.RECORD_NOT_ONE_OF, key="code", choices=choices, value=code)
+            choices = S.LIST_SEPARATOR.join(S.RECORD_CHOICE.format(code=b.code, name=b.name) for b in self.rules.bonuses)
+            raise _error(S.RECORD_UNKNOWN_BONUS, "code", value=code, choices=choices)
         return code
 
     def _bonus(self, r: dict) -> list[Payload]:
@@ -383,16 +427,16 @@ class RecordBuilder:
 
     def _counts(self, counts_in: Any) -> dict[str, int]:
         if not isinstance(counts_in, dict):
-            raise _error(S.RECORD_COUNTS_NOT_MAP, value=counts_in)
+            raise _error(S.RECORD_COUNTS_NOT_MAP, "counts", value=counts_in)
         check = _Checks()
         answers = S.LIST_SEPARATOR.join(self.rules.survey_answers)
         for answer in counts_in:
             if answer not in self.rules.survey_answers:
-                check.errors.append(S.RECORD_UNKNOWN_ANSWER.format(value=answer, answers=answers))
+                check.add(_error(S.RECORD_UNKNOWN_ANSWER, "counts", value=answer, answers=answers))
         counts = {a: check(_count, counts_in, a, f"counts.{a}") for a in self.rules.survey_answers if a in counts_in}
         check.done()
         if not sum(counts.values()):
-            raise RecordError(S.RECORD_NO_RESPONDENTS)
+            raise _error(S.RECORD_NO_RESPONDENTS, "counts")
         return counts
 
     def _survey_tally(self, r: dict) -> list[Payload]:
@@ -407,20 +451,20 @@ class RecordBuilder:
     def _fund_roster(self, r: dict) -> list[Payload]:
         year = _count(r, "year")
         if year < 2000:
-            raise _error(S.RECORD_NOT_YEAR, year=self.rules.year, value=r.get("year"))
+            raise _error(S.RECORD_NOT_YEAR, "year", year=self.rules.year, value=r.get("year"))
         roster_in = r.get("roster")
         if not isinstance(roster_in, dict):
-            raise _error(S.RECORD_NOT_ROSTER)
+            raise _error(S.RECORD_NOT_ROSTER, "roster")
         roster = {}
         for role, names in roster_in.items():
             code = self._roles.get(role.strip() if isinstance(role, str) else role)
             if code is None:
                 known = S.LIST_SEPARATOR.join(f"{x.code}({x.name})" for x in self.rules.fund_roles)
-                raise _error(S.RECORD_UNKNOWN_ROLE, value=role, known=known)
+                raise _error(S.RECORD_UNKNOWN_ROLE, "roster", value=role, known=known)
             if isinstance(names, str):
                 names = [n for n in re.split(r"[,，、;；\s]+", names) if n]
             if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-                raise _error(S.RECORD_NOT_NAMES, role=role)
+                raise _error(S.RECORD_NOT_NAMES, f"roster.{role}")
             roster[code] = [n.strip() for n in names]
         return [FundRosterSet(year, roster)]
 
@@ -430,8 +474,8 @@ class RecordBuilder:
             return None
         try:
             return Position(float(raw["lat"]), float(raw["lon"]))
-        except (TypeError, KeyError, ValueError) as exc:
-            raise _error(S.RECORD_NOT_POSITION, detail=exc) from None
+        except (TypeError, KeyError, ValueError):
+            raise _error(S.RECORD_NOT_POSITION, "position") from None
 
     def _case_deadline(self, r: dict, known: KnownCase) -> date:
         found_day = deadlines.local_today(known.found_at, self.tz)
@@ -439,20 +483,20 @@ class RecordBuilder:
             return found_day + timedelta(days=self.rules.source(known.source).default_rectification_days)
         deadline = parse_date(r.get("deadline"), "deadline")
         if deadline < found_day:
-            raise _error(S.RECORD_DEADLINE_BEFORE_FOUND, deadline=deadline, found=found_day)
+            raise _error(S.RECORD_DEADLINE_BEFORE_FOUND, "deadline", deadline=day_text(deadline), found=day_text(found_day))
         return deadline
 
     def _flag(self, r: dict, key: str) -> bool:
         value = r.get(key, False)
         if not isinstance(value, bool):
-            raise _error(S.RECORD_NOT_FLAG, key=key, value=value)
+            raise _error(S.RECORD_NOT_FLAG, key, value=value)
         return value
 
     def _external_case(self, r: dict) -> list[Payload]:
         check = _Checks()
         known = check(self._declare, r)
         if known is not None and known.found_at > self.now + FUTURE_TOLERANCE:
-            check.errors.append(S.RECORD_FOUND_IN_FUTURE.format(day=known.found_at.date()))
+            check.add(_error(S.RECORD_FOUND_IN_FUTURE, "found", day=day_text(known.found_at.astimezone(self.tz).date())))
         community = check(self.community, r.get("community"))
         category = check(self.category, r.get("category"))
         description = check(_text, r, "description")
@@ -461,11 +505,11 @@ class RecordBuilder:
         deadline = check(self._case_deadline, r, known) if known is not None else None
         verified = check(self._flag, r, "verified")
         if r.get("verified_note") and not verified:
-            check.errors.append(S.RECORD_VERIFIED_NOTE_ALONE)
+            check.add(_error(S.RECORD_VERIFIED_NOTE_ALONE, "verified_note"))
         verified_note = check(_text, r, "verified_note", required=False)
         rechecks = r.get("rechecks", [])
         if not isinstance(rechecks, list):
-            check.errors.append(S.RECORD_RECHECKS_NOT_LIST)
+            check.add(_error(S.RECORD_RECHECKS_NOT_LIST, "rechecks"))
             rechecks = []
         check.done()  # the rest needs a known case
 
@@ -489,39 +533,43 @@ class RecordBuilder:
 
     def _recheck_item(self, known: KnownCase, item: Any, i: int) -> CaseRechecked:
         if not isinstance(item, dict):
-            raise _error(S.RECORD_RECHECK_NOT_OBJECT, i=i)
+            raise RecordError(S.RECORD_RECHECK_NOT_OBJECT.format(n=i + 1), "rechecks")
         extra = sorted(set(item) - {"at", "outcome", "note"})
         if extra:
-            raise _error(S.RECORD_RECHECK_UNKNOWN_FIELD, i=i, key=extra[0])
+            raise RecordError(S.RECORD_RECHECK_UNKNOWN_FIELD.format(n=i + 1, value=shown(extra[0])), "rechecks")
         try:
             return self._recheck(known, item)
         except RecordError as exc:
-            raise RecordError(f"rechecks[{i}].{exc}") from None
+            raise RecordError("", faults=[(f"rechecks[{i}].{k}" if k else "rechecks",
+                                           S.RECORD_IN_RECHECK.format(n=i + 1, message=m))
+                                          for k, m in exc.faults]) from None  # fmt: skip
 
     def _exemption(self, known: KnownCase, reason: str) -> CaseExempted:
         if not self.rules.source(known.source).exemptible:
-            exemptible = "/".join(s.code for s in self.rules.sources if s.exemptible)
-            raise _error(S.RECORD_NOT_EXEMPTIBLE, source=known.source, exemptible=exemptible)
+            exemptible = S.LIST_SEPARATOR.join(f"“{s.name}”" for s in self.rules.sources if s.exemptible)
+            raise _error(S.RECORD_NOT_EXEMPTIBLE, "exempted", source=self.rules.source(known.source).name,
+                         exemptible=exemptible)  # fmt: skip
         return CaseExempted(known.case_id, reason)
 
     def _recheck_time(self, known: KnownCase, value: Any, what: str = S.RECORD_WHAT_RECHECK) -> datetime:
         at = parse_time(value, "at", self.tz)
         found_day = known.found_at.astimezone(self.tz).date()
         if at.astimezone(self.tz).date() < found_day:
-            raise _error(S.RECORD_TIME_BEFORE_FOUND, what=what, day=at.astimezone(self.tz).date(), found=found_day)
+            raise _error(S.RECORD_TIME_BEFORE_FOUND, "at", what=what, day=day_text(at.astimezone(self.tz).date()),
+                         found=day_text(found_day))  # fmt: skip
         if at > self.now + FUTURE_TOLERANCE:
-            raise _error(S.RECORD_TIME_IN_FUTURE, what=what, day=at.astimezone(self.tz).date())
+            raise _error(S.RECORD_TIME_IN_FUTURE, "at", what=what, day=day_text(at.astimezone(self.tz).date()))
         return at
 
     def _outcome(self, value: Any) -> str:
         outcome = OUTCOME_WORDS.get(value) if isinstance(value, str) else None
         if outcome is None:
             words = " / ".join((S.STATUS_RECTIFIED, S.STATUS_NOT_RECTIFIED))
-            raise _error(S.RECORD_NOT_OUTCOME, outcomes=" / ".join(RECHECK_OUTCOMES), words=words, value=value)
+            raise _error(S.RECORD_NOT_OUTCOME, "outcome", outcomes=" / ".join(RECHECK_OUTCOMES), words=words, value=value)
         return outcome
 
     def _recheck(self, known: KnownCase, r: dict) -> CaseRechecked:
-        check = _Checks(separator=";")
+        check = _Checks()
         at = check(self._recheck_time, known, r.get("at"))
         outcome = check(self._outcome, r.get("outcome"))
         note = check(_text, r, "note", required=False)
@@ -540,7 +588,7 @@ class RecordBuilder:
     def _rectification_reported(self, r: dict) -> list[Payload]:
         """A community's 整改反馈 that came on paper: its time counts once a re-check after it passes."""
         known = self._known(r)
-        check = _Checks(separator=";")
+        check = _Checks()
         at = check(self._recheck_time, known, r.get("at"), S.RECORD_WHAT_REPORT)
         note = check(_text, r, "note", required=False)
         check.done()
@@ -559,7 +607,7 @@ class RecordBuilder:
         deadline = parse_date(r.get("deadline"), "deadline")
         found_day = known.found_at.astimezone(self.tz).date()
         if deadline < found_day:
-            raise _error(S.RECORD_DEADLINE_BEFORE_FOUND, deadline=deadline, found=found_day)
+            raise _error(S.RECORD_DEADLINE_BEFORE_FOUND, "deadline", deadline=day_text(deadline), found=day_text(found_day))
         return [DeadlineChanged(known.case_id, deadline, _text(r, "reason"))]
 
     def _case_voided(self, r: dict) -> list[Payload]:
@@ -569,8 +617,8 @@ class RecordBuilder:
         case = self._known(r)
         earlier = self._known(r, "earlier", "earlier_case_id")
         if earlier.case_id == case.case_id:
-            raise RecordError(S.RECORD_SELF_RECURRENCE)
+            raise _error(S.RECORD_SELF_RECURRENCE, "earlier")
         decision = r.get("decision", "confirmed")
         if decision not in DECISIONS:
-            raise _error(S.RECORD_NOT_ONE_OF, key="decision", choices=" / ".join(DECISIONS), value=decision)
+            raise _error(S.RECORD_NOT_ONE_OF, "decision", choices=" / ".join(DECISIONS), value=decision)
         return [DECISIONS[decision](case.case_id, earlier.case_id, _text(r, "note", required=False))]

@@ -813,78 +813,102 @@ REPORT_READINGS = (
 # =====================================================================================
 # Office records: import files and the dashboard's forms (fieldapp/office/records.py,
 # fieldapp/office/imports.py) and the office command line (fieldapp/commands/office_records.py).
-# Their messages use ASCII punctuation, like the JSON Lines files they speak of.
+# They name a field by its label (the dashboard's form label, the template's header), never by
+# the file's key: the keys are in docs/import-format.md beside these labels.
 # =====================================================================================
 
 # --- office records: import/entry errors (records.py) --------------------------------------------
-# Each error begins with the field it is about ("score: ..."); {value!r} shows what was given.
-RECORD_REQUIRED = "{key}: 不能为空"
-RECORD_NOT_TEXT = "{key}: 应为文字，却是 {value!r}"
-RECORD_TOO_LONG = "{key}: 超过 {limit} 个字"
-RECORD_NOT_NUMBER = "{key}: 应为数字，却是 {value!r}"
-RECORD_OUT_OF_RANGE = "{key}: {value:g} 不在 {low:g}–{high:g} 之间"
-RECORD_NOT_COUNT = "{key}: 应为不小于 0 的整数，却是 {value!r}"
-RECORD_NOT_DATE = "{key}: 应为日期 YYYY-MM-DD，却是 {value!r}"
-RECORD_NOT_TIME = "{key}: 应为时间（如 2022-06-10 或 2022-06-10T15:30+08:00），却是 {value!r}"
-RECORD_NOT_MONTH = "{key}: 应为月份 YYYY-MM，却是 {value!r}"
-RECORD_NOT_FLAG = "{key}: 应为 true 或 false，却是 {value!r}"
-RECORD_NOT_ONE_OF = "{key}: 应为 {choices} 之一，却是 {value!r}"
-RECORD_NOT_OBJECT = "应为一个 JSON 对象，却是 {type}"
-RECORD_UNKNOWN_KIND = "record: 未知记录类型 {value!r}，应为 {kinds} 之一"
-RECORD_UNKNOWN_FIELD = "{key}: {kind} 记录没有这个字段（可用：{fields}）"
-RECORD_UNKNOWN_COMMUNITY = "{key}: 未知社区 {value!r}，应为 {known}"
-RECORD_UNKNOWN_CATEGORY = "category: 未知问题类别 {value!r}，应为规则中的代码（如 Z1、L3）或名称"
+#: the record fields' labels ({field} in the messages below); RECORD_FIELDS_OF: where a kind says it otherwise
+RECORD_FIELDS = {
+    "record": "记录类型", "community": "社区", "month": "月份", "score": "得分", "date": "日期",
+    "code": "加分项", "description": "事由", "note": "备注", "case": "案件编号", "case_id": "案件 ID",
+    "category": "问题类别", "source": "来源", "place": "地点", "position": "位置", "found": "发现日期",
+    "deadline": "整改期限", "verified": "已核查属实", "verified_note": "核查说明", "exempted": "免于扣分理由",
+    "rechecks": "复查记录", "voided": "作废理由", "reason": "理由", "at": "时间", "outcome": "复查结果",
+    "earlier": "前案编号", "earlier_case_id": "前案 ID", "decision": "认定", "counts": "各答案人数",
+    "year": "年度", "roster": "奖惩基金名单",
+}  # fmt: skip
+RECORD_FIELDS_OF = {"external_case": {"description": "问题描述"}}
+RECORD_COUNT_FIELD = "{answer}人数"  # a survey answer's count ("满意人数")
+RECORD_ROLE_FIELD = "{role}名单"  # a fund role's names
+RECORD_SEPARATOR = "；"  # between the faults of one record
+RECORD_VALUE_EMPTY = "空的"  # what was given, when nothing was
+RECORD_VALUE = "“{value}”"  # what was given
+# Each error begins with the field's label ("得分：…"); {value} is what was given, quoted.
+RECORD_REQUIRED = "{field}：不能为空"
+RECORD_NOT_TEXT = "{field}：应为文字，却是{value}"
+RECORD_TOO_LONG = "{field}：超过 {limit} 个字"
+RECORD_NOT_NUMBER = "{field}：应为数字，却是{value}"
+RECORD_OUT_OF_RANGE = "{field}：{value:g} 不在 {low:g}–{high:g} 之间"
+RECORD_NOT_COUNT = "{field}：应为不小于 0 的整数，却是{value}"
+RECORD_NOT_DATE = "{field}：应为日期（如 2022-06-01），却是{value}"
+RECORD_NOT_TIME = "{field}：应为日期或时间（如 2022-06-10 或 2022-06-10 15:30），却是{value}"
+RECORD_NOT_MONTH = "{field}：应为月份（如 2022-06），却是{value}"
+RECORD_NOT_FLAG = "{field}：应为 true（是）或 false（否），却是{value}"
+RECORD_NOT_ONE_OF = "{field}：应为 {choices} 之一，却是{value}"
+RECORD_NOT_OBJECT = "这一行不是一条记录：应为一个 JSON 对象（{{…}}）"
+RECORD_UNKNOWN_KIND = "{field}：未知的记录类型{value}，应为 {kinds} 之一"
+RECORD_UNKNOWN_FIELD = "多余的一项{value}：这种记录（{record}）没有这一项（可用：{fields}）"
+RECORD_UNKNOWN_COMMUNITY = "{field}：没有这个社区{value}，应为 {known}"
+RECORD_UNKNOWN_CATEGORY = "{field}：没有这个问题类别{value}，应为规则中的类别名称或代码（如 Z1、L3）"
+RECORD_UNKNOWN_SOURCE = "{field}：没有这个来源{value}，应为 {choices}"
+RECORD_UNKNOWN_BONUS = "{field}：没有这个加分项{value}，应为 {choices}"
+#: a source or bonus among the choices: its code (what a file says) and its name from the rules
+RECORD_CHOICE = "{code}（{name}）"
 # cases: named by the office's reference ("case": "2022-A-003") or by an id
-RECORD_REF_AND_ID = "{key}: {key} 与 {id_key} 只能给一个"
-RECORD_NOT_CASE_REF = "{key}: 应为案件编号（文字），却是 {value!r}"
-RECORD_NOT_UUID = "{key}: 应为小写 UUID，却是 {value!r}"
-RECORD_NO_CASE = "{key}: 需要案件编号（{key}）或案件 ID（{id_key}）"
-RECORD_CASE_UNKNOWN = "{key}: 找不到案件 {value!r}（既不在本次导入中，也不在办公室数据库中）"
-RECORD_FOUND_REQUIRED = "found: 不能为空（发现日期）"
-RECORD_FOUND_IN_FUTURE = "found: {day} 在将来"
-RECORD_DEADLINE_BEFORE_FOUND = "deadline: {deadline} 早于发现日期 {found}"
-RECORD_VERIFIED_NOTE_ALONE = "verified_note: 只有 verified 为 true 时才能填写"
-RECORD_NOT_POSITION = 'position: 应为 {{"lat": 纬度, "lon": 经度}}：{detail}'
-RECORD_NOT_EXEMPTIBLE = "exempted: {source} 类案件不能免于加扣（只有 {exemptible} 类可以）"
-RECORD_SELF_RECURRENCE = "earlier: 一个案件不能是它自己的再次出现"
+RECORD_REF_AND_ID = "{field}：案件编号和案件 ID 只能填一个"
+RECORD_NOT_CASE_REF = "{field}：应为案件编号（文字），却是{value}"
+RECORD_NOT_UUID = "{field}：应为案件 ID（小写的 UUID），却是{value}"
+RECORD_NO_CASE = "{field}：需要案件编号（或案件 ID）"
+RECORD_CASE_UNKNOWN = "{field}：找不到案件{value}（既不在本次导入中，也不在办事处的数据中）"
+RECORD_FOUND_IN_FUTURE = "{field}：{day}在将来"
+RECORD_DEADLINE_BEFORE_FOUND = "{field}：{deadline}早于发现日期{found}"
+RECORD_VERIFIED_NOTE_ALONE = "{field}：只有已核查属实时才能填写"
+RECORD_NOT_POSITION = '{field}：应为纬度和经度，如 {{"lat": 34.26, "lon": 108.95}}'
+RECORD_NOT_EXEMPTIBLE = "{field}：来源为“{source}”的案件不能免于加扣（只有{exemptible}的可以）"
+RECORD_SELF_RECURRENCE = "{field}：一个案件不能是它自己的再次出现"
+RECORD_EVENT_INVALID = "这条记录的内容不合规则，没有保存：请检查各项。"
 #: an external case's description as stored, with the office's reference
 RECORD_CASE_NOTE = "{description}(案件编号 {ref})"
 # re-checks
-RECORD_RECHECKS_NOT_LIST = "rechecks: 应为复查记录的列表"
-RECORD_RECHECK_NOT_OBJECT = 'rechecks[{i}]: 应为 {{"at": ..., "outcome": ...}}'
-RECORD_RECHECK_UNKNOWN_FIELD = "rechecks[{i}].{key}: 复查记录没有这个字段（可用：at, outcome, note）"
-RECORD_TIME_BEFORE_FOUND = "at: {what}时间 {day} 早于发现日期 {found}"
-RECORD_TIME_IN_FUTURE = "at: {what}时间 {day} 在将来"
+RECORD_RECHECKS_NOT_LIST = "{field}：应为复查记录的列表"
+RECORD_IN_RECHECK = "第{n}条复查记录的{message}"  # a fault of one re-check of an external case
+RECORD_RECHECK_NOT_OBJECT = '第{n}条复查记录：应为 {{"at": …, "outcome": …}}'
+RECORD_RECHECK_UNKNOWN_FIELD = "第{n}条复查记录：没有{value}这一项（可用：at, outcome, note）"
+RECORD_TIME_BEFORE_FOUND = "{what}时间：{day}早于发现日期{found}"
+RECORD_TIME_IN_FUTURE = "{what}时间：{day}在将来"
 RECORD_WHAT_RECHECK = "复查"
 RECORD_WHAT_REPORT = "整改反馈"
-RECORD_NOT_OUTCOME = "outcome: 应为 {outcomes}({words})，却是 {value!r}"
+RECORD_NOT_OUTCOME = "{field}：应为 {words}（或 {outcomes}），却是{value}"
 # survey tallies and the fund roster
-RECORD_COUNTS_NOT_MAP = 'counts: 应为各答案的人数，如 {{"满意": 120, "基本满意": 30, "不满意": 10}}，却是 {value!r}'
-RECORD_UNKNOWN_ANSWER = "counts: 未知答案 {value!r}，应为 {answers}"
-RECORD_NO_RESPONDENTS = "counts: 没有受访人数"
-RECORD_NOT_YEAR = "year: 应为年度，如 {year}，却是 {value!r}"
-RECORD_NOT_ROSTER = 'roster: 应为 角色 → 姓名列表，如 {{"office_secretary": ["王某"]}}'
-RECORD_UNKNOWN_ROLE = "roster: 未知角色 {value!r}，应为 {known}"
-RECORD_NOT_NAMES = "roster.{role}: 应为姓名列表"
+RECORD_COUNTS_NOT_MAP = '{field}：应为各答案的人数，如 {{"满意": 120, "基本满意": 30, "不满意": 10}}，却是{value}'
+RECORD_UNKNOWN_ANSWER = "{field}：没有这个答案{value}，应为 {answers}"
+RECORD_NO_RESPONDENTS = "{field}：没有填写人数"
+RECORD_NOT_YEAR = "{field}：应为年度，如 {year}，却是{value}"
+RECORD_NOT_ROSTER = '{field}：应为各角色的姓名，如 {{"办事处书记": ["王某"]}}'
+RECORD_UNKNOWN_ROLE = "{field}：没有这个角色{value}，应为 {known}"
+RECORD_NOT_NAMES = "{field}：应为姓名（用顿号或逗号分开）"
 
 # --- office records: reading files, all or nothing (imports.py) ----------------------------------
-IMPORT_LINE = "第{n}行"  # where a JSON line is (a spreadsheet cell is named like C4)
+IMPORT_LINE = "第{n}行"  # where a JSON line or a spreadsheet row is
+IMPORT_CELL = "第{row}行{column}列"  # where a spreadsheet cell is (C4)
+IMPORT_SHEET_ROW = "“{sheet}”表第{row}行"  # a sheet's header row
 IMPORT_FILE = "文件"  # where a problem of the whole file is
 IMPORT_NOT_UTF8 = "不是 UTF-8 编码的文本：{detail}"
-IMPORT_NOT_JSON = "不是有效的 JSON（第 {column} 个字符处：{detail}）"
+IMPORT_NOT_JSON = "不是有效的 JSON：第 {column} 个字符处有误"
 IMPORT_NOT_XLSX = "无法作为 .xlsx 打开：{detail}"
 IMPORT_BAD_TYPE = "不支持的文件类型 {suffix}：应为 .jsonl 或 .xlsx"
 IMPORT_NO_SUFFIX = "（无扩展名）"
 IMPORT_UNKNOWN_HEADER = "不认识的表头：应为上级考核（1月…12月）或满意度（满意、基本满意、不满意）"
-IMPORT_NO_HEADER = "没有找到以“{first}”开头的表头行；请用 `fieldapp office template` 生成的模板"
+IMPORT_NO_HEADER = "没有找到以“{first}”开头的表头行：请用“下载模板”得到的表格填写"
 IMPORT_NO_YEAR = "缺少年度（在“{label}”右边的格子填写，如 {year}）"
 IMPORT_BAD_YEAR = "年度应为四位数年份，却是 {value!r}"
 IMPORT_NO_COMMUNITY = "缺少社区"
 IMPORT_NO_DATE_COLUMN = "表头缺少“{label}”列"
 IMPORT_NO_SURVEY_DATE = "缺少调查日期"
-IMPORT_DUPLICATE_CASE = "case: 案件编号与{where}重复"
+IMPORT_DUPLICATE_CASE = "案件编号：与{where}的案件编号重复"
 IMPORT_DUPLICATE_RECORD = "与{where}的记录完全相同；如确是两次，请在备注/说明中区分"
-IMPORT_CASE_CHANGED = "case: 这个案件已导入过，内容不同；已导入的记录不会被改写，请用 deadline_changed、case_voided 等记录更正"
+IMPORT_CASE_CHANGED = "案件编号：这个案件已导入过，内容不同；已导入的内容不会被改写，请用调整整改期限、作废等记录更正"
 IMPORT_CONFLICT = "与同时写入的记录冲突"
 # the summary (`fieldapp office import`)
 IMPORT_SUMMARY_FAILED = "{file}: {n} 处错误，未导入任何记录："
@@ -897,7 +921,7 @@ IMPORT_TEMPLATE_SUPERIOR = "上级考核-{year}.xlsx"
 IMPORT_TEMPLATE_TALLY = "满意度调查-{year}.xlsx"
 IMPORT_SHEET_TALLY = "满意度"
 IMPORT_HEAD_YEAR = "年度"
-IMPORT_HOW = "导入：fieldapp office import 本文件"
+IMPORT_HOW = "填好后，在考核工作台“录入”中点“导入文件”，选择本文件。"
 IMPORT_SUPERIOR_HELP = (
     "上级考核月度得分（{year} 年）：每个社区每月一个分数（0–100），没有的月份留空。",
     "社区一栏可填社区名称或代码（如 C1）。重复导入同一文件不会重复记分；某月改分后再导入，以后导入的为准。",

@@ -217,7 +217,7 @@ def test_import_upload_is_all_or_nothing(office_dir, rules, tmp_path):
         _v, viewer = await desk.login("zhao", "zhao-password")
         seq = desk.snapshot().seq
         report = await desk.import_upload(token, "上级考核.xlsx", superior.read_bytes())
-        assert [(p.where, "score" in p.message) for p in report.problems] == [("F5", True)]
+        assert [(p.where, p.message) for p in report.problems] == [("第5行F列", "得分：应为数字，却是“abc”")]
         assert not report.imported and desk.snapshot().seq == seq
         with pytest.raises(users.NotAllowed):
             await desk.import_upload(viewer, "上级考核.xlsx", superior.read_bytes())
