@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from fieldapp import photos as photo_files
 from fieldapp.domain import commands as cmd
+from fieldapp.domain import evidence
 from fieldapp.domain.commands import CommandError
 from fieldapp.domain.events import Event, PhotoAdded, new_event
 from fieldapp.domain.geo import Position
@@ -29,12 +30,17 @@ NEW_PROBLEM = "new"
 SEEN_AGAIN = "seen_again"  # the same open case: a sighting, not a new case
 CAME_BACK = "came_back"  # 再次出现 after rectification: a new case + a recurrence proposal
 
+# What an after photo is to the case's before photos (check_after_photo).
+SAME_AS_BEFORE = "same"  # refused: the same photo (bytes, or the stored photo)
+LIKE_BEFORE = "similar"  # allowed with a warning, and marked: nearly the same picture
+
 
 @dataclass(frozen=True)
 class Saved:
     case_id: str
     events: tuple[Event, ...]
     position_from_photo: bool = False
+    marks: tuple[str, ...] = ()  # the evidence marks written into the record (domain/evidence.py)
 
 
 class Casework:
@@ -78,8 +84,13 @@ class Casework:
         unannounced: bool = False,
         judged: str = NEW_PROBLEM,
         earlier_case_id: str | None = None,
+        position_mocked: bool = False,
     ) -> Saved:
-        """登记问题: at least one photo; the position falls back to the first photo's EXIF one."""
+        """登记问题: at least one photo; the position falls back to the first photo's EXIF one.
+
+        A new case carries its evidence marks (position only from the photo, an old photo,
+        outside the area, `position_mocked` as the phone's fix said): evidence.registration_marks.
+        A sighting of an open case (SEEN_AGAIN) adds photos only and is not marked."""
         if not photos:
             raise CommandError("no_photo", "a case needs at least one photo")
         if judged != NEW_PROBLEM and not earlier_case_id:
@@ -89,12 +100,16 @@ class Casework:
             from_photo = position is None and stored[0].metadata.position is not None
             if from_photo:
                 position = stored[0].metadata.position
+            marks: tuple[str, ...] = ()
             if judged == SEEN_AGAIN:
                 earlier = self.case(earlier_case_id)
                 events = [cmd.sight_again(earlier, self.who, now, note=note, position=position)]
                 events += self._photo_events(earlier.case_id, stored, "before", now)
                 case_id = earlier.case_id
             else:
+                marks = evidence.registration_marks(
+                    self.rules, now, position=position, position_from_photo=from_photo, mocked=position_mocked,
+                    photo_times=[p.metadata.taken_at for p in stored])
                 registered = cmd.register_case(
                     self.rules,
                     self.who,
@@ -106,6 +121,7 @@ class Casework:
                     position=position,
                     deadline=deadline,
                     unannounced=unannounced,
+                    marks=marks,
                 )
                 case_id = registered.case_id
                 events = [registered, *self._photo_events(case_id, stored, "before", now)]
@@ -113,23 +129,25 @@ class Casework:
                     self.case(earlier_case_id)  # it must exist here
                     events.append(cmd.link_recurrence("proposed", case_id, earlier_case_id, self.who, now))
             self._append(events)
-        return Saved(case_id, tuple(events), from_photo)
+        return Saved(case_id, tuple(events), from_photo, marks)
 
     def recheck(self, case_id: str, *, rectified: bool, photos: Sequence[bytes], note: str = "") -> Saved:
-        """复查 with "after" photos: 整改到位 (rectified) or 未整改到位."""
+        """复查 with "after" photos: 整改到位 (rectified) or 未整改到位. An after photo equal to a
+        before photo is refused (`after_same_as_before`); nearly the same picture is marked."""
         if not photos:
             raise CommandError("no_photo", "a re-check needs an after photo")
         return self._with_photos(case_id, photos, "after",
-                                 lambda state, now, shas: cmd.recheck(state, self.who, now, rectified=rectified,
-                                                                      photos=shas, note=note))
+                                 lambda state, now, shas, marks: cmd.recheck(state, self.who, now, rectified=rectified,
+                                                                             photos=shas, note=note, marks=marks))
 
     def report_rectified(self, case_id: str, *, photos: Sequence[bytes], note: str = "") -> Saved:
-        """整改反馈 (the community's phone): after photos and a note; the inspector re-checks it."""
+        """整改反馈 (the community's phone): after photos and a note; the inspector re-checks it.
+        After photos are checked against the before photos as in `recheck`."""
         if not photos:
             raise CommandError("no_photo", "a report needs an after photo")
         return self._with_photos(case_id, photos, "after",
-                                 lambda state, now, shas: cmd.report_rectified(state, self.who, now, photos=shas,
-                                                                               note=note))
+                                 lambda state, now, shas, marks: cmd.report_rectified(state, self.who, now, photos=shas,
+                                                                                      note=note, marks=marks))
 
     def request_exemption(self, case_id: str, *, reason: str, photos: Sequence[bytes] = ()) -> Saved:
         """申请免责 (the community's phone): a reason and, optionally, photos; the office answers."""
@@ -142,10 +160,51 @@ class Casework:
         state = self.case(case_id)
         now = self.clock()
         with self._photos(photos) as stored:
+            # after photos: refused if equal to a before photo (the files go again), marked if alike
+            extra = {"marks": self._after_marks(state, stored)} if stage == "after" else {}
             events = self._photo_events(case_id, stored, stage, now)
-            events.append(make(state, now, tuple(p.sha256 for p in stored)))
+            events.append(make(state, now, tuple(p.sha256 for p in stored), **extra))
             self._append(events)
-        return Saved(case_id, tuple(events))
+        return Saved(case_id, tuple(events), marks=extra.get("marks", ()))
+
+    # --- after photos against before photos ---------------------------------------------
+
+    def check_after_photo(self, case_id: str, *, sha256: str, original_sha256: str,
+                          phash: str | None) -> str | None:
+        """What a candidate after photo is to the case's before photos: SAME_AS_BEFORE (the same
+        stored photo or the same original bytes), LIKE_BEFORE (perceptual hashes within
+        evidence.NEAR_DUPLICATE_BITS), or None. For the form, before anything is saved."""
+        state = self.case(case_id)
+        if self._same_as_before(state, sha256, original_sha256):
+            return SAME_AS_BEFORE
+        if evidence.nearly_same(phash, self._before_hashes(state)):
+            return LIKE_BEFORE
+        return None
+
+    def _after_marks(self, state: CaseState, stored) -> tuple[str, ...]:
+        if state.lifecycle != "open":
+            return ()  # the command refuses it with its own reason (voided, already rectified)
+        for p in stored:
+            if self._same_as_before(state, p.sha256, p.original_sha256):
+                raise CommandError("after_same_as_before", "an after photo is the same as a before photo")
+        before = self._before_hashes(state)
+        alike = any(evidence.nearly_same(photo_files.stored_perceptual_hash(self.photo_dir, p.sha256), before)
+                    for p in stored)
+        return (evidence.AFTER_LIKE_BEFORE,) if alike else ()
+
+    def _same_as_before(self, state: CaseState, sha256: str, original_sha256: str) -> bool:
+        """The same stored photo, the same camera bytes, or a stored before photo given again
+        (its bytes are then the original: e.g. saved from the phone's screen and chosen)."""
+        known = set(state.before_photos) | self._before_originals(state.case_id)
+        return sha256 in known or original_sha256 in known
+
+    def _before_originals(self, case_id: str) -> set[str]:
+        return {e.data.original_sha256 for e in self.store.case_events(case_id)
+                if isinstance(e.data, PhotoAdded) and e.data.stage == "before"}
+
+    def _before_hashes(self, state: CaseState) -> list[str]:
+        return [h for h in (photo_files.stored_perceptual_hash(self.photo_dir, sha) for sha in state.before_photos)
+                if h]
 
     def void(self, case_id: str, reason: str) -> Saved:
         event = cmd.void(self.case(case_id), self.who, self.clock(), reason=reason)

@@ -209,6 +209,35 @@ def keep_copy(data: bytes, photo_dir: Path, sha256: str) -> bool:
     return True
 
 
+def perceptual_hash(data: bytes) -> str | None:
+    """A 64-bit perceptual hash (imagehash's DCT ``phash``) of a stored photo, as 16 hex digits.
+
+    Pictures that look alike have hashes a few bits apart (fieldapp.domain.evidence compares
+    them), whatever their JPEG encoding or size. Meant for stored photos (upright, sRGB): the
+    JPEG is decoded at reduced size (draft mode), as the hash looks at 32x32 pixels anyway.
+    None if the bytes cannot be decoded, or imagehash is not installed (a phone build without
+    it): then nothing is called "nearly the same".
+    """
+    try:
+        import imagehash
+    except ImportError:  # pragma: no cover - a dependency; logged where it matters
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.draft("L", (128, 128))
+            return str(imagehash.phash(img.convert("L")))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def stored_perceptual_hash(photo_dir: Path, sha256: str) -> str | None:
+    """`perceptual_hash` of a stored photo, None if this device does not have it."""
+    try:
+        return perceptual_hash(photo_path(photo_dir, sha256).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
 # ---------------------------------------------------------------- decoding
 
 

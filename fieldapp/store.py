@@ -144,6 +144,16 @@ def m005_community_loop(db: Database) -> None:
     db.execute("CREATE INDEX cases_awaiting ON cases(awaiting_utc) WHERE awaiting_utc IS NOT NULL")
 
 
+@migrations()
+def m006_evidence_marks(db: Database) -> None:
+    # Evidence marks (domain/evidence.py) for the lists: JSON list, NULL when none. Cases stored
+    # before had none (their events carry none), so existing rows stay right as NULL.
+    db.execute("ALTER TABLE cases ADD COLUMN marks TEXT")
+
+
+CLOSED = "closed"  # open_cases(status=CLOSED): 已办结
+
+
 def utc_key(moment: datetime | str) -> str | None:
     """`moment` (aware, or its ISO text) in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffff``: text order is time order."""
     try:
@@ -193,6 +203,7 @@ class CaseRow:
     awaiting_since: datetime | None = None  # the community reported it done; the re-check is due
     exemption_request: str = ""  # "" / requested / granted / refused
     last_check_note: str = ""  # why the latest re-check fell short
+    marks: tuple[str, ...] = ()  # evidence marks (domain/evidence.py)
 
 
 class Store:
@@ -339,9 +350,8 @@ class Store:
         state = project_case(self.case_events(case_id), self.tz)
         if state is None:  # its registration has not arrived yet: keep the events, no row
             return
-        self.db.execute(
-            "INSERT OR REPLACE INTO cases VALUES (" + ", ".join("?" * 28) + ")", _case_row_values(state)
-        )
+        values = _case_row_values(state)
+        self.db.execute("INSERT OR REPLACE INTO cases VALUES (" + ", ".join("?" * len(values)) + ")", values)
 
     def rebuild_projections(self) -> None:
         """Drop every projection and fold it again from the log, in one transaction."""
@@ -416,9 +426,12 @@ class Store:
         `inspector`: only the cases registered under this actor id (or any of these ids).
         `awaiting`: only those the community reported done, oldest report first (待复查).
         `communities`: only these communities' cases (a community's own phone).
+        `status="closed"`: the closed cases instead (已办结: rectified or voided), newest first.
         """
         where, params = ["lifecycle = ?"], [OPEN]
         order = "deadline, found_at, case_id"
+        if status == CLOSED:
+            where, order, status = ["lifecycle != ?"], "found_at DESC, case_id", None
         if awaiting:
             where.append("awaiting_utc IS NOT NULL")
             order = "awaiting_utc, case_id"
@@ -557,6 +570,7 @@ class Store:
             awaiting_since=datetime.fromisoformat(r["awaiting_since"]) if r["awaiting_since"] else None,
             exemption_request=r["exemption_request"] or "",
             last_check_note=r["last_check_note"] or "",
+            marks=tuple(json.loads(r["marks"])) if r["marks"] else (),
         )
 
 
@@ -591,6 +605,7 @@ def _case_row_values(s: CaseState) -> list:
         utc_key(s.awaiting_since) if s.awaiting_since else None,
         s.exemption_request or None,
         s.last_failed_check.note if s.last_failed_check else None,
+        json.dumps(s.marks) if s.marks else None,
     ]
 
 

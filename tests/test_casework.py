@@ -169,7 +169,7 @@ def test_the_community_reports_back_and_the_inspector_sees_it_waiting(work, comm
     waiting = store.open_cases(clock(), awaiting=True)
     assert [(r.case_id, r.awaiting_since) for r in waiting] == [(saved.case_id, now + timedelta(hours=5))]
     clock.moment["now"] = now + timedelta(days=9)  # the check comes late; the report was in time
-    work.recheck(saved.case_id, rectified=True, photos=[WITH_GPS.read_bytes()])
+    work.recheck(saved.case_id, rectified=True, photos=[HEIC_WITH_ACCURACY.read_bytes()])
     state = store.case(saved.case_id)
     assert state.rectified_at == now + timedelta(hours=5) and state.on_time
     assert store.open_cases(clock(), awaiting=True) == []

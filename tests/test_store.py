@@ -209,7 +209,7 @@ def test_reopening_keeps_data_and_does_not_rerun_migrations(tmp_path, rules, ins
     with Store(path, rules) as s:
         assert s.event_count() == 6
         names = [r["name"] for r in s.db.query("SELECT name FROM _sqlite_migrations")]
-        assert len(names) == len(set(names)) == 5
+        assert len(names) == len(set(names)) == 6
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -94,8 +94,10 @@ def register_case(
     deadline: date | None = None,
     unannounced: bool = False,
     case_id: str | None = None,
+    marks: tuple[str, ...] = (),
 ) -> Event:
-    """A new case; the deadline defaults to the source's rectification period."""
+    """A new case; the deadline defaults to the source's rectification period.
+    `marks`: its evidence marks (fieldapp.domain.evidence.registration_marks)."""
     _known(rules, community, category, source)
     if position is None and not place.strip():
         raise CommandError("no_location", "a case needs a position or a described place")
@@ -114,6 +116,7 @@ def register_case(
             found_at=now,
             deadline=deadline,
             unannounced=unannounced,
+            marks=tuple(marks),
         ),
         now,
     )
@@ -133,6 +136,7 @@ def recheck(
     photos: tuple[str, ...] = (),
     note: str = "",
     checked_at: datetime | None = None,
+    marks: tuple[str, ...] = (),
 ) -> Event:
     """复查: 整改到位 (rectified) or 未整改到位 (falls short)."""
     _open(state)
@@ -142,15 +146,16 @@ def recheck(
     if checked_at < state.found_at:
         raise CommandError("before_found", "a re-check cannot be before the case was found")
     outcome = "rectified" if rectified else "falls_short"
-    return who.event(CaseRechecked(state.case_id, outcome, checked_at, note, tuple(photos)), now)
+    return who.event(CaseRechecked(state.case_id, outcome, checked_at, note, tuple(photos), tuple(marks)), now)
 
 
-def report_rectified(state: CaseState, who: Actor, now: datetime, *, photos: tuple[str, ...], note: str = "") -> Event:
+def report_rectified(state: CaseState, who: Actor, now: datetime, *, photos: tuple[str, ...], note: str = "",
+                     marks: tuple[str, ...] = ()) -> Event:
     """整改反馈: the community says it has rectified the case, with at least one after photo."""
     _open(state)
     if not photos:
         raise CommandError("no_photo", "a report needs an after photo")
-    return who.event(RectificationReported(state.case_id, now, note, tuple(photos)), now)
+    return who.event(RectificationReported(state.case_id, now, note, tuple(photos), tuple(marks)), now)
 
 
 def request_exemption(state: CaseState, rules: Rules, who: Actor, now: datetime, *, reason: str,

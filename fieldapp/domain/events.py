@@ -40,6 +40,23 @@ def _position(data: dict, key: str) -> Position | None:
         raise EventError(f"{key}: {exc}") from None
 
 
+MAX_MARKS = 16
+
+
+def _marks(data: dict) -> tuple[str, ...]:
+    """Evidence marks (fieldapp.domain.evidence codes): optional, a list of distinct codes.
+
+    Codes this version does not know are kept (a newer phone may write them) and shown
+    with a general word."""
+    raw = data.get("marks", [])
+    if not isinstance(raw, list) or len(raw) > MAX_MARKS:
+        raise EventError(f"marks: expected a list of at most {MAX_MARKS} codes, got {raw!r}")
+    marks = tuple(v.code({"marks": m}, "marks") for m in raw)
+    if len(set(marks)) != len(marks):
+        raise EventError(f"marks: the same mark twice in {raw!r}")
+    return marks
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Position):
         return value.to_dict()
@@ -58,6 +75,9 @@ class Payload:
 
     TYPE: ClassVar[str] = ""
     ROLES: ClassVar[frozenset[str]] = frozenset()
+    # Fields added after events of this type were first written: left out of the payload while
+    # they hold their default, so the canonical JSON (and content hash) of older events is unchanged.
+    OMIT_IF_DEFAULT: ClassVar[tuple[str, ...]] = ()
 
     @property
     def subject(self) -> str:
@@ -65,7 +85,11 @@ class Payload:
         return getattr(self, "case_id")
 
     def to_payload(self) -> dict:
-        return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {
+            f.name: _jsonable(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if not (f.name in self.OMIT_IF_DEFAULT and getattr(self, f.name) == f.default)
+        }
 
     @classmethod
     def from_payload(cls, data: dict) -> "Payload":
@@ -92,6 +116,11 @@ class CaseRegistered(Payload):
     found_at: datetime
     deadline: date
     unannounced: bool  # 暗访 rather than 明查
+    # Evidence marks the phone computed when saving (fieldapp.domain.evidence): position only
+    # from the photo, an old photo, outside the sub-district's area, a mocked fix. Omitted when none.
+    marks: tuple[str, ...] = ()
+
+    OMIT_IF_DEFAULT = ("marks",)
 
     @classmethod
     def from_payload(cls, d: dict) -> "CaseRegistered":
@@ -111,6 +140,7 @@ class CaseRegistered(Payload):
             found_at=found_at,
             deadline=deadline,
             unannounced=v.flag(d, "unannounced", False),
+            marks=_marks(d),
         )
 
 
@@ -185,6 +215,9 @@ class CaseRechecked(Payload):
     checked_at: datetime  # when the rectification was seen; judged against the deadline
     note: str
     photos: tuple[str, ...]  # sha256 of the "after" photos
+    marks: tuple[str, ...] = ()  # e.g. after_like_before (evidence.py); omitted when none
+
+    OMIT_IF_DEFAULT = ("marks",)
 
     @classmethod
     def from_payload(cls, d: dict) -> "CaseRechecked":
@@ -194,6 +227,7 @@ class CaseRechecked(Payload):
             checked_at=v.aware_time(d, "checked_at"),
             note=v.text(d, "note", required=False),
             photos=v.sha256_list(d, "photos"),
+            marks=_marks(d),
         )
 
 
@@ -214,11 +248,14 @@ class RectificationReported(Payload):
     # sha256 of the "after" photos: a phone's report has at least one (commands and sync.policy
     # insist); a report the office imports from paper may have none.
     photos: tuple[str, ...]
+    marks: tuple[str, ...] = ()  # e.g. after_like_before (evidence.py); omitted when none
+
+    OMIT_IF_DEFAULT = ("marks",)
 
     @classmethod
     def from_payload(cls, d: dict) -> "RectificationReported":
         return cls(v.uuid_text(d, "case_id"), v.aware_time(d, "reported_at"), v.text(d, "note", required=False),
-                   v.sha256_list(d, "photos"))
+                   v.sha256_list(d, "photos"), _marks(d))
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,8 @@ class CaseState:
     exemption_request_reason: str = ""
     exemption_refusal_reason: str = ""
     exemption_photos: tuple[str, ...] = ()
+    # Evidence marks (domain/evidence.py) of its registration, then of its re-checks and reports.
+    marks: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)
 
@@ -215,6 +217,7 @@ def project_case(events: Iterable[Event], tz: ZoneInfo) -> CaseState | None:
         unannounced=r.unannounced,
         original_deadline=r.deadline,
         deadline=r.deadline,
+        marks=r.marks,
     )
     links: dict[str, str] = {}
     timeline: list = []  # reports and checks
@@ -293,10 +296,12 @@ def _apply(state: CaseState, event: Event, links: dict[str, str], timeline: list
     if isinstance(data, CaseRechecked):
         timeline.append(Check(event.id, event.actor, data.checked_at, data.outcome == "rectified", data.note,
                               data.photos))
-        return replace(state, after_photos=_add_unique(state.after_photos, *data.photos))
+        return replace(state, after_photos=_add_unique(state.after_photos, *data.photos),
+                       marks=_add_unique(state.marks, *data.marks))
     if isinstance(data, RectificationReported):
         timeline.append(Report(event.id, event.actor, data.reported_at, data.note, data.photos))
-        return replace(state, after_photos=_add_unique(state.after_photos, *data.photos))
+        return replace(state, after_photos=_add_unique(state.after_photos, *data.photos),
+                       marks=_add_unique(state.marks, *data.marks))
     if isinstance(data, ExemptionRequested):
         return replace(state, exemption_request=EXEMPTION_REQUESTED, exemption_request_reason=data.reason,
                        exemption_refusal_reason="",

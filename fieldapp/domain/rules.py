@@ -67,6 +67,17 @@ class Weights:
 
 
 @dataclass(frozen=True)
+class Area:
+    """The sub-district's area as a circle (centre + radius): a case outside it is marked.
+
+    A stand-in until the communities' boundaries exist (polygons will replace it)."""
+
+    lat: float
+    lon: float
+    radius_m: float
+
+
+@dataclass(frozen=True)
 class Rules:
     year: int
     title: str
@@ -86,6 +97,10 @@ class Rules:
     fund_match_ratio: Decimal
     # A community's report waiting longer than this for its re-check is flagged on the 督办 screen.
     recheck_overdue_days: int = 2
+    # A photo whose EXIF time is older than this many days when the case is saved marks the case.
+    photo_max_age_days: int = 3
+    # The sub-district's area; None: no case is marked as outside it.
+    area: Area | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -261,4 +276,21 @@ def parse_rules(data: dict) -> Rules:
         fund_roles=_unique(roles, "fund.roles"),
         fund_match_ratio=fund.number("office_match_ratio"),
         recheck_overdue_days=r.integer("recheck_overdue_days", minimum=1) if "recheck_overdue_days" in r.data else 2,
+        photo_max_age_days=r.integer("photo_max_age_days", minimum=1) if "photo_max_age_days" in r.data else 3,
+        area=_area(r.table("area")) if "area" in r.data else None,
     )
+
+
+def _area(a: _Reader) -> Area:
+    """[area]: centre = [lat, lon] and radius_m (> 0)."""
+    centre = a.raw("centre")
+    if (not isinstance(centre, list) or len(centre) != 2
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in centre)):
+        raise RulesError(f"{a._where('centre')}: expected [latitude, longitude], got {centre!r}")
+    lat, lon = float(centre[0]), float(centre[1])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise RulesError(f"{a._where('centre')}: {centre!r} is not a position on Earth")
+    radius = float(a.number("radius_m"))
+    if radius <= 0:
+        raise RulesError(f"{a._where('radius_m')}: expected a number > 0, got {radius:g}")
+    return Area(lat, lon, radius)

@@ -39,6 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
 from typing import Iterable, NamedTuple
 
+from fieldapp.domain.evidence import ordered as ordered_marks
 from fieldapp.domain.events import (
     BonusAwarded,
     CaseExempted,
@@ -98,6 +99,7 @@ N_ORPHAN_EVENTS = "orphan_events"  # detail: number of cases with events but no 
 N_TIE = "tie"  # detail: "2: C2,C3"
 N_NO_FUND_ROSTER = "no_fund_roster"
 N_UNKNOWN_FUND_ROLE = "unknown_fund_role"  # detail: role code
+N_EVIDENCE = "evidence"  # detail: the case's evidence marks, "photo_position,photo_old" (domain/evidence.py)
 
 
 # --- results --------------------------------------------------------------------
@@ -119,6 +121,7 @@ class LineItem(NamedTuple):
     rectified_at: datetime | None = None
     earlier: tuple[str, ...] = ()  # recurrence: the earlier case(s)
     label: str = ""  # the case's place/note, or the bonus description
+    marks: tuple[str, ...] = ()  # the case's evidence marks (domain/evidence.py)
 
 
 class Note(NamedTuple):
@@ -247,7 +250,7 @@ class _Case:
     __slots__ = (
         "case_id", "reg", "community", "source", "found_at", "found_utc", "reg_deadline", "label",
         "deadline_key", "deadline", "verified", "exempt_key", "exempt_reason", "void_key", "void_reason",
-        "first_pass", "first_pass_utc", "links", "reports", "fails",
+        "first_pass", "first_pass_utc", "links", "reports", "fails", "marks",
     )  # fmt: skip
 
     def __init__(self, case_id: str):
@@ -263,6 +266,12 @@ class _Case:
         # UTC time): None for the many cases without any, which keep the simple first-pass rule.
         self.reports: dict[str, tuple[datetime, datetime]] | None = None
         self.fails: dict[str, datetime] | None = None
+        self.marks: tuple[str, ...] = ()  # evidence marks of its re-checks and reports (the registration's: reg)
+
+    def add_marks(self, marks: tuple[str, ...]) -> bool:
+        new = tuple(m for m in marks if m not in self.marks)
+        self.marks += new
+        return bool(new)
 
     def add_fail(self, event_id: str, checked: datetime) -> None:
         if self.fails is None:
@@ -487,6 +496,8 @@ class Scoreboard:
                 c = cases.get(data.case_id)
                 if c is None:
                     c = cases[data.case_id] = _Case(data.case_id)
+                if data.marks:
+                    c.add_marks(data.marks)
                 if data.outcome == "rectified":
                     checked = data.checked_at.astimezone(UTC)
                     if c.first_pass_utc is None or checked < c.first_pass_utc:
@@ -531,14 +542,15 @@ class Scoreboard:
     def _on_rechecked(self, event: Event):
         d: CaseRechecked = event.data
         c = self._case(d.case_id)
+        marked = c.add_marks(d.marks) if d.marks else False
         if d.outcome != "rectified":
             c.add_fail(event.id, d.checked_at)
-            return c if c.reports else None  # it rejects the reports before it; alone, it ends nothing
+            return c if c.reports or marked else None  # it rejects the reports before it; alone, it ends nothing
         checked = d.checked_at.astimezone(UTC)
         if c.first_pass_utc is None or checked < c.first_pass_utc:
             c.first_pass, c.first_pass_utc = d.checked_at, checked
             return c
-        return None
+        return c if marked else None
 
     def _on_reported(self, event: Event):
         d: RectificationReported = event.data
@@ -546,6 +558,8 @@ class Scoreboard:
         if c.reports is None:
             c.reports = {}
         c.reports[event.id] = (d.reported_at.astimezone(UTC), d.reported_at)
+        if d.marks:
+            c.add_marks(d.marks)
         return c
 
     def _on_deadline(self, event: Event):
@@ -818,6 +832,9 @@ class Scoreboard:
                 items = (items or []) + [("recurrence", self._recurrence, R_RECURRENCE)]
                 if len(earlier_ids) > 1:
                     notes = (notes or []) + [Note(N_RECURRENCE_LINKS, community, case_id, ",".join(earlier_ids), c.label)]
+        marks = ordered_marks(reg.data.marks + c.marks) if reg.data.marks or c.marks else ()
+        if marks:
+            notes = (notes or []) + [Note(N_EVIDENCE, community, case_id, ",".join(marks), c.label)]
         if items is None and notes is None:
             return None
         line_items = ()
@@ -827,7 +844,7 @@ class Scoreboard:
             line_items = tuple(
                 LineItem(community, DEDUCTION, rule_code, points, link_event if reason == R_RECURRENCE else reg.id,
                          reason, case_id, c.source, on, deadline, late_at if rule_code == further_rule else None,
-                         earlier_ids if reason == R_RECURRENCE else (), c.label)  # fmt: skip
+                         earlier_ids if reason == R_RECURRENCE else (), c.label, marks)  # fmt: skip
                 for rule_code, points, reason in items
             )
             for _rule, points, _reason in items:
@@ -995,7 +1012,8 @@ class Scoreboard:
 
 
 _BY_DATE_AND_CASE = attrgetter("on", "case_id")
-_NOTE_ORDER = {N_PENDING: 0, N_AWAITING_RECHECK: 0, N_UNVERIFIED: 1, N_EXEMPTED: 2, N_EXEMPTION_IGNORED: 3, N_VOIDED: 4}
+_NOTE_ORDER = {N_PENDING: 0, N_AWAITING_RECHECK: 0, N_UNVERIFIED: 1, N_EXEMPTED: 2, N_EXEMPTION_IGNORED: 3, N_VOIDED: 4,
+               N_EVIDENCE: 5}
 
 
 # --- whole-year entry points -------------------------------------------------------------
@@ -1028,6 +1046,7 @@ def _facts_from_state(state: CaseState, events: list[Event]) -> _Case:
             c.add_fail(check.event_id, check.checked_at)
     if state.reports:
         c.reports = {r.event_id: (r.reported_at.astimezone(UTC), r.reported_at) for r in state.reports}
+    c.marks = state.marks
     if state.recurrences:
         c.links = {}
         for earlier, link_state in state.recurrences:

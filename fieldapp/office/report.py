@@ -69,6 +69,17 @@ def reason_text(item: sc.LineItem, rules: Rules) -> str:
     return REASON_WORDS.get(item.reason, item.reason)
 
 
+def marks_text(marks) -> str:
+    """Evidence marks in words (fieldapp.domain.evidence codes), "" for none."""
+    return S.LIST_SEPARATOR.join(S.EVIDENCE_MARKS.get(m, S.EVIDENCE_MARK_OTHER) for m in marks)
+
+
+def item_text(item: sc.LineItem, rules: Rules) -> str:
+    """A line item in one sentence: rule, reason, and its case's evidence marks if any."""
+    text = f"{rule_text(item, rules)}:{reason_text(item, rules)}"
+    return text + S.PARENS.format(text=S.EVIDENCE_CASE_LINE.format(marks=marks_text(item.marks))) if item.marks else text
+
+
 def short(case_id: str | None) -> str:
     return (case_id or "")[:8]
 
@@ -95,6 +106,7 @@ def note_text(note: sc.Note, names: dict[str, str]) -> str:
         rank=d.split(":")[0],  # "2: C2,C3"
         reported=d.split("|")[0], age=d.split("|")[-1],  # "2022-06-10|3"
         names=S.LIST_SEPARATOR.join(names.get(c, c) for c in d.split(": ")[-1].split(",")),
+        marks=marks_text(d.split(",")),
     )  # fmt: skip
 
 
@@ -199,7 +211,8 @@ def _item(item: sc.LineItem, rules: Rules) -> dict:
         "rectified_at": item.rectified_at.isoformat() if item.rectified_at else None,
         "earlier": list(item.earlier),
         "label": item.label,
-        "text": f"{rule_text(item, rules)}:{reason_text(item, rules)}",
+        "marks": list(item.marks),
+        "text": item_text(item, rules),
     }
 
 
@@ -331,7 +344,7 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
                 reason_text(item, rules), item.on.isoformat() if item.on else "",
                 item.deadline.isoformat() if item.deadline else "",
                 case_ref(item.case_id) if item.case_id else S.REPORT_EVENT_REF.format(id=short(item.event_id)),
-                item.label, item.case_id or item.event_id,
+                item.label, item.case_id or item.event_id, marks_text(item.marks),
             ])  # fmt: skip
             cs.cell(cs.max_row, 2).number_format = "+0.0#;-0.0#;0"
         if c.notes:
@@ -339,7 +352,7 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
             header(cs, list(S.REPORT_NOTES_HEAD))
             for note in c.notes:
                 cs.append([note_text(note, names), "", "", "", "", "", short(note.case_id), "", note.case_id or ""])
-        widths(cs, [10, 8, 26, 34, 12, 12, 14, 30, 38])
+        widths(cs, [10, 8, 26, 34, 12, 12, 14, 30, 38, 24])
 
     if result.fund is not None:
         fs = wb.create_sheet(S.REPORT_SHEET_FUND)

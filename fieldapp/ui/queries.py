@@ -164,6 +164,10 @@ class PickedPhoto:
     thumb: bytes = field(repr=False)
     position: Optional[Position]
     taken_at: Optional[str]
+    # what an after photo is compared with the case's before photos by (Casework.check_after_photo)
+    sha256: str = ""
+    original_sha256: str = ""
+    phash: Optional[str] = None
 
 
 def inspect_photo(data: bytes) -> PickedPhoto:
@@ -172,7 +176,9 @@ def inspect_photo(data: bytes) -> PickedPhoto:
     with tempfile.TemporaryDirectory(prefix="fieldapp-pick-") as tmp:
         stored = photo_files.ingest_bytes(data, Path(tmp))
         thumb = photo_files.thumb_path(Path(tmp), stored.sha256).read_bytes()
-    return PickedPhoto(bytes(data), thumb, stored.metadata.position, stored.metadata.taken_at)
+        phash = photo_files.stored_perceptual_hash(Path(tmp), stored.sha256)
+    return PickedPhoto(bytes(data), thumb, stored.metadata.position, stored.metadata.taken_at,
+                       stored.sha256, stored.original_sha256, phash)
 
 
 # --- 满意度调查 / 同步 -------------------------------------------------------------------

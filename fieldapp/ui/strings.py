@@ -434,6 +434,7 @@ ERRORS = {
     "not_exemptible": "此类案件不能免于扣分。",
     "already_exempted": "办事处已同意此案件免责，无需再申请。",
     "no_request": "此案件没有待审核的免责申请。",
+    "after_same_as_before": "整改后照片和整改前照片是同一张，不能作为整改证据：请到现场重新拍一张整改后照片。",
 }
 #: PhotoRejected codes (fieldapp.photos) -> what happened and what to do.
 PHOTO_ERRORS = {
@@ -705,7 +706,7 @@ REPORT_TABLE_HEAD = ("名次", "社区", "上级考核", "本办考核", "群众
 REPORT_RANKING_HEAD = ("名次", "社区", "上级考核", "月数", "本办考核", "次数", "群众满意度", "受访人数",
                        "综合得分", "扣分", "加分", "最终得分", "并列")
 REPORT_SUMMARY_HEAD = ("项目", "得分", "依据", "权重")
-REPORT_ITEMS_HEAD = ("类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "完整 ID")
+REPORT_ITEMS_HEAD = ("类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "完整 ID", "证据存疑")
 REPORT_NOTES_HEAD = ("说明",)
 REPORT_FUND_HEAD = ("角色", "每人（元）", "人数", "金额（元）", "姓名")
 REPORT_READINGS_HEAD = ("本报告所依据的规则解读",)
@@ -758,6 +759,7 @@ REPORT_NOTE_TEXTS = {
     "tie": "得分相同、名次并列：第 {rank} 名 {names}",
     "no_fund_roster": "尚未录入奖惩基金名单",
     "unknown_fund_role": "奖惩基金名单中有规则中没有的角色 {detail}，未计入",
+    "evidence": "{case}：证据存疑（{marks}），请核实",
 }
 #: per-case notes counted in the text table: "{kind}的案件 {n} 件"
 REPORT_NOTE_KINDS = {
@@ -770,6 +772,7 @@ REPORT_NOTE_KINDS = {
     "recurrence_of_voided": "前案已作废、不按再次出现扣分",
     "recurrence_links": "多个前案、只扣一次",
     "unknown_source": "未知案件类别",
+    "evidence": "证据存疑",
 }
 REPORT_CASES_OF_KIND = "{kind}的案件 {n} 件"
 # the text table (`fieldapp office score`)
@@ -966,3 +969,34 @@ OUTBOX_ERRORS = {
     "too_large": "文件中有过大的内容，没有导入。",
     "not_enrolled": "本机还没有登记，不能导出：请先在“同步”页用登记码登记。",
 }
+
+
+# --- evidence marks (fieldapp/domain/evidence.py): 明察暗访 is evidence ------------------------------
+#: each mark in plain words: on the phone, the dashboard and the report
+EVIDENCE_MARKS = {
+    "mocked_position": "定位来自模拟位置",
+    "photo_position": "位置仅来自照片",
+    "outside_area": "位置不在本辖区内",
+    "photo_old": "照片拍摄时间过早",
+    "after_like_before": "整改后照片与整改前照片几乎相同",
+}
+EVIDENCE_MARK_OTHER = "证据存疑"  # a mark this version has no words for
+#: what each mark means, said to the inspector before saving (登记问题) and on the case
+EVIDENCE_WHY = {
+    "mocked_position": "手机报告这次定位是模拟的（可能开着虚拟定位软件），不是真实位置。",
+    "photo_position": "没有手机定位，案件位置取自照片里记录的位置，不能证明是在现场拍的。",
+    "outside_area": "案件位置在本办事处辖区之外。",
+    "photo_old": "照片拍摄于 {days} 天前以上（按照片记录的拍摄时间），不是这次检查时拍的。",
+    "after_like_before": "整改后照片看起来和整改前照片几乎一样。",
+}
+EVIDENCE_WARN_TITLE = "证据提醒：保存后此案件会被标记，办事处可以看到"
+EVIDENCE_WARN_HINT = "如果可以，请在现场打开定位、用“拍照”重新拍摄。"
+EVIDENCE_CASE_LINE = "证据存疑：{marks}"
+EVIDENCE_COLUMN = "证据"
+CASE_SAVED_MARKED = "已登记：{category}，整改期限 {deadline}（已标记：{marks}）"
+#: the 复查 / 整改反馈 dialog, as soon as a photo is chosen
+AFTER_SAME_AS_BEFORE = ("这张照片和整改前照片是同一张，不能作为整改后照片，已移除。"
+                        "请到现场重新拍一张。")
+AFTER_LIKE_BEFORE = ("这张照片和整改前照片几乎相同：请确认是整改后在现场新拍的。"
+                     "仍要保存的话，记录会被标记，办事处可以看到。")
+RECHECK_CAMERA_FIRST = "请在现场用“拍照”拍整改后的照片；从相册选择的照片可能不是这次拍的。"
