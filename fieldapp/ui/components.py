@@ -33,9 +33,10 @@ def screen_header(key: str, title: str, subtitle: str | None = None) -> ft.Contr
 
 
 def empty_state(icon: ft.IconData, message: str, hint: str | None = None,
-                key: str | None = None) -> ft.Control:
-    """An icon, a one-line message and an optional hint, centred near the top: for
-    empty lists and not-yet-built screens. ``key`` adds the handle ``empty-<key>``."""
+                key: str | None = None, action: ft.Control | None = None) -> ft.Control:
+    """An icon, a one-line message, an optional hint and an optional action (what to do
+    next), centred near the top: for empty lists and not-yet-built screens. ``key`` adds
+    the handle ``empty-<key>``."""
     lines: list[ft.Control] = [
         ft.Icon(icon, size=64, color=Palette.OUTLINE),
         ft.Text(message, theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
@@ -44,6 +45,8 @@ def empty_state(icon: ft.IconData, message: str, hint: str | None = None,
     if hint:
         lines.append(ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_MEDIUM,
                              color=Palette.ON_SURFACE_VARIANT, text_align=ft.TextAlign.CENTER))
+    if action is not None:
+        lines.append(ft.Row([action]))
     column = ft.Column(lines, spacing=12,
                        horizontal_alignment=ft.CrossAxisAlignment.CENTER)
     body: ft.Control = column
@@ -163,7 +166,7 @@ def choice_chip(label: str, selected: bool, on_select, count: int | None = None,
             padding=ft.Padding.symmetric(horizontal=7, vertical=1)))
     box = ft.Container(
         ft.Row(parts, spacing=6, tight=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),
-        height=40,
+        height=48,  # a finger's tap target
         padding=ft.Padding.symmetric(horizontal=12),
         border_radius=ft.BorderRadius.all(20),
         border=ft.Border.all(2 if selected else 1, Palette.PRIMARY if selected else "#AEB4BD"),

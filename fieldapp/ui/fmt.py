@@ -48,6 +48,7 @@ STATUS_LABELS = {
     "rectified_on_time": (strings.STATUS_RECTIFIED_ON_TIME, Palette.RECTIFIED),
     "rectified_late": (strings.STATUS_RECTIFIED_LATE, Palette.DUE_TODAY),
     "voided": (strings.STATUS_VOIDED, Palette.VOIDED),
+    "closed": (strings.STATUS_CLOSED, Palette.RECTIFIED),  # the 已办结 filter
 }
 #: the open-case statuses, most urgent first (the filter chips of 我的案件)
 OPEN_STATUSES = ("overdue", "due_today", "due_soon", "open")

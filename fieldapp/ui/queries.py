@@ -38,6 +38,9 @@ class CaseFilter:
 
 #: the pseudo-status the counts give for 待复查 (beside overdue / due_today / ...)
 AWAITING = "awaiting"
+#: the filter 已办结: rectified or voided cases, newest first (Store.open_cases(status=CLOSED))
+CLOSED = "closed"
+CLOSED_STATUSES = ("rectified_on_time", "rectified_late", "voided")
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,9 @@ def open_counts(store: Store, now: datetime, inspector: Optional[Sequence[str]] 
 
 def count_open(counts: dict[str, dict[str, int]], community: Optional[str],
                status: Optional[str]) -> int:
-    """How many open cases a filter shows, from `open_counts`."""
-    statuses = (status,) if status else ("overdue", "due_today", "due_soon", "open")
+    """How many cases a filter shows, from `open_counts` (open ones; `CLOSED`: the closed ones)."""
+    statuses = CLOSED_STATUSES if status == CLOSED else (status,) if status else ("overdue", "due_today",
+                                                                                     "due_soon", "open")
     communities = [community] if community else list(counts)
     return sum(counts.get(c, {}).get(s, 0) for c in communities for s in statuses)
 

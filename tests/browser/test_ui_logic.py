@@ -120,16 +120,19 @@ def test_settings_device_id_made_once_and_kept(tmp_path):
     assert Settings("d", "i").home_community(rules) == "C1"
 
 
-def test_demo_fills_only_an_empty_store(tmp_path):
+def test_demo_fills_a_trial_folder_once_never_the_data_folder(tmp_path):
     rules = load_rules()
     now = frozen_clock(NOW)()
     _, made = prepare_data_dir(tmp_path, rules, now, demo=True, demo_cases=6)
     assert made == 6
     with Store(tmp_path / DB_NAME, rules) as store:
+        assert store.event_count() == 0          # the phone's own folder holds no sample
+    with Store(tmp_path / "trial" / DB_NAME, rules) as store:
         events = store.event_count()
+        assert events > 0 and store.get_meta("trial") == "1"
     _, made_again = prepare_data_dir(tmp_path, rules, now, demo=True, demo_cases=6)
     assert made_again == 0
-    with Store(tmp_path / DB_NAME, rules) as store:
+    with Store(tmp_path / "trial" / DB_NAME, rules) as store:
         assert store.event_count() == events
 
 
@@ -203,7 +206,7 @@ def test_cases_view_first_page_and_filter_chips(tmp_path):
     assert screen.footer_text.value == strings.ALL_SHOWN.format(n=1)
     ids = [c.identifier for c in screen.status_chips.controls]
     assert ids == ["filter-awaiting", "filter-status-all", "filter-status-overdue", "filter-status-due_today",
-                   "filter-status-due_soon", "filter-status-open"]  # 待复查 first
+                   "filter-status-due_soon", "filter-status-closed"]  # 待复查 first, 已办结 last
 
 
 def test_new_case_form_refuses_without_category_photo_or_place(tmp_path):

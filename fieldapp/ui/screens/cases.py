@@ -27,8 +27,8 @@ import flet as ft
 from fieldapp.store import CaseRow
 from fieldapp.ui import fmt, queries, strings
 from fieldapp.ui.components import (
-    Message, choice_chip, chip_row, empty_state, screen_header, status_pill, thumb,
-    on, update_if_shown,
+    Message, choice_chip, empty_state, screen_header, status_pill, thumb, on, update_if_shown,
+    wide_button,
 )
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of
@@ -107,8 +107,9 @@ class CasesScreen:
         self.detail = None
 
         self.message = Message(KEY)
-        self.community_chips = chip_row([])
-        self.status_chips = chip_row([])
+        # One line of chips that scrolls sideways (three wrapped lines took a third of a phone).
+        self.community_chips = ft.Row([], spacing=8, tight=True)
+        self.status_chips = ft.Row([], spacing=8, tight=True)
         self.list_view = ft.ListView(expand=True, spacing=0, on_scroll=self._on_scroll,
                                      scroll_interval=150)
         self.footer_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL,
@@ -121,7 +122,9 @@ class CasesScreen:
             padding=ft.Padding.symmetric(vertical=16), alignment=ft.Alignment.CENTER))
         self.empty = (empty_state(ft.Icons.INBOX_OUTLINED, strings.TODO_EMPTY, strings.TODO_EMPTY_HINT, key=KEY)
                       if self.community_mode else
-                      empty_state(ft.Icons.INBOX_OUTLINED, strings.CASES_EMPTY, strings.CASES_EMPTY_HINT, key=KEY))
+                      empty_state(ft.Icons.INBOX_OUTLINED, strings.CASES_EMPTY, strings.CASES_EMPTY_HINT, key=KEY,
+                                  action=wide_button(strings.TAB_NEW, ft.Icons.ADD_A_PHOTO,
+                                                     lambda e: self.ctx.navigate("new"))))
         self.banner_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=Palette.ON_PRIMARY,
                                    expand=True)
         self.banner_target: dict = {}
@@ -136,7 +139,7 @@ class CasesScreen:
                                         strings.CASES_FILTER_EMPTY_HINT, key=f"{KEY}-filter")
         self.list_area = ft.Container(expand=True)
         self.filters = ft.Container(
-            ft.Column([self.community_chips, self.status_chips], spacing=8),
+            ft.Row([self.community_chips, self.status_chips], spacing=8, scroll=ft.ScrollMode.AUTO),
             padding=ft.Padding.only(left=16, right=16, bottom=8))
         self.year_notice = YearNotice(self.data, KEY)  # no rules for this year on the phone: said plainly
         self.list_screen = ft.Column([
@@ -211,7 +214,7 @@ class CasesScreen:
         if page.rows:
             self.list_area.content = self.list_view
         elif queries.count_open(self.counts, None, None) == 0 and not self.filter.inspector \
-                and not self.filter.awaiting:
+                and not self.filter.awaiting and self.filter.status != queries.CLOSED:
             self.list_area.content = self.empty
         else:
             self.list_area.content = self.filter_empty
@@ -315,7 +318,7 @@ class CasesScreen:
                                      padding=ft.Padding.symmetric(horizontal=7, vertical=1)),
                         ft.Icon(ft.Icons.ARROW_DROP_DOWN, size=20)],
                        spacing=6, tight=True),
-                height=40, padding=ft.Padding.symmetric(horizontal=12),
+                height=48, padding=ft.Padding.symmetric(horizontal=12),
                 border_radius=ft.BorderRadius.all(20),
                 border=ft.Border.all(2 if f.community else 1,
                                      Palette.PRIMARY if f.community else "#AEB4BD"),
@@ -342,11 +345,12 @@ class CasesScreen:
                                         on(self._set_filter_awaiting, True),
                                         queries.count_open(self.counts, f.community, queries.AWAITING),
                                         colour=Palette.PRIMARY, identifier="filter-awaiting"))
-        statuses.append(choice_chip(strings.ALL, f.status is None and not f.awaiting,
+        statuses.append(choice_chip(strings.FILTER_STATUS_ALL, f.status is None and not f.awaiting,
                                     on(self._set_filter_status, None),
                                     queries.count_open(self.counts, f.community, None),
                                     identifier="filter-status-all"))
-        for status in fmt.OPEN_STATUSES:
+        # every open case is 待整改: a chip of that name for "due later" said less than it seemed
+        for status in (*fmt.OPEN_STATUSES[:-1], queries.CLOSED):
             label, colour = fmt.status_label(status)
             statuses.append(choice_chip(label, f.status == status and not f.awaiting,
                                         on(self._set_filter_status, status),
