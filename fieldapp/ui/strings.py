@@ -467,6 +467,9 @@ DASH_LOGOUT = "退出登录"
 DASH_READ_ONLY = "只读账户：可以查看和导出，不能录入或修改。"
 DASH_UPDATED = "数据更新于 {time}"
 DASH_YEAR = "{year}年度"
+# the current year has no rules at the office (shell.py, on every screen); 排名 switches years
+DASH_NO_RULES_YEAR = ("还没有{year}年度的考核规则：{year}年登记的案件暂不计分、不排名。"
+                      "请管理员按新一年的考核方案添加{year}年度的规则（见使用说明），再在“排名”中切换年度。")
 
 # --- 登录 -------------------------------------------------------------------------------
 DASH_LOGIN_TITLE = "工作人员登录"

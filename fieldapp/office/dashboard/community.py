@@ -37,7 +37,7 @@ class CommunityScreen:
     def __init__(self, ctx: DashContext):
         self.ctx = ctx
         self.code = ctx.rules.communities[0].code
-        self.which = FINAL if ctx.desk.snapshot().year_over else LIVE
+        self.which = FINAL if ctx.snapshot().year_over else LIVE
         self.picker = ft.Row()
         self.switch = ft.SegmentedButton(
             segments=[ft.Segment(value=LIVE, label=ft.Text(strings.DASH_LIVE)),
@@ -77,7 +77,7 @@ class CommunityScreen:
 
     def render(self) -> None:
         ctx = self.ctx
-        snap = ctx.desk.snapshot()
+        snap = ctx.snapshot()
         result = snap.live if self.which == LIVE else snap.final
         c = result.community(self.code)
         self.picker.controls = [w.chips([(x.code, x.name) for x in ctx.rules.communities], self.code, self._pick, "pick")]

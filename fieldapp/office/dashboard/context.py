@@ -42,10 +42,18 @@ class DashContext:
     #: back to the login screen (the session ended)
     logged_out: Callable[[str], Awaitable[None]] = field(default=None, repr=False)  # type: ignore[assignment]
     launcher: Optional[ft.UrlLauncher] = field(default=None, repr=False)
+    #: the assessment year this session looks at (the 排名 screen's switcher); None: the Desk's
+    year: Optional[int] = None
+    #: told when `year` changed (the shell's top bar says the year shown)
+    year_changed: Optional[Callable[[], None]] = field(default=None, repr=False)
 
     @property
     def rules(self):
-        return self.desk.rules
+        return self.desk.rules_for(self.year)
+
+    def snapshot(self):
+        """The rankings of the session's year (Desk.snapshot)."""
+        return self.desk.snapshot(self.year)
 
     @property
     def tz(self):

@@ -40,6 +40,7 @@ from fieldapp.office import users
 from fieldapp.office.dashboard.live import LiveBoard, Snapshot, open_store_factory
 from fieldapp.office.imports import OFFICE_DEVICE, ImportReport, import_file
 from fieldapp.office.records import KnownCase, RecordBuilder, RecordError, to_events
+from fieldapp.rules import RuleBook
 from fieldapp.store import ACCEPTED, DUPLICATE, AppendResult
 from sync.outbox import import_outbox
 from sync.storage import office_photo_dir
@@ -140,6 +141,9 @@ class Desk:
         self.data_dir = Path(office.data_dir)
         self.photo_dir = office_photo_dir(self.data_dir)
         self.live = LiveBoard(open_store_factory(self.data_dir, rules), rules, clock)
+        # The rankings of other years, made when a session first switches to one (`board`).
+        self.boards: dict[int, LiveBoard] = {rules.year: self.live}
+        self._board_lock: asyncio.Lock | None = None
         self.poll_seconds = poll_seconds
         self._listeners: set[Callable[[], Awaitable[None]]] = set()
         self._notifying: set[asyncio.Task] = set()  # referenced until done (the loop keeps only weak refs)
@@ -176,6 +180,9 @@ class Desk:
             except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping
                 pass
             self._ticker = None
+        for board in self.boards.values():
+            if board is not self.live:
+                board.close()
         self.live.close()
         self._started = False
 
@@ -193,6 +200,8 @@ class Desk:
         """Fold what arrived since the last refresh; tell the subscribers if anything did."""
         started = time.perf_counter()
         n = await asyncio.get_running_loop().run_in_executor(self.live.executor, self.live.catch_up)
+        for board in [b for b in self.boards.values() if b is not self.live and b.loaded]:
+            n = max(n, await asyncio.get_running_loop().run_in_executor(board.executor, board.catch_up))
         if n:
             await asyncio.get_running_loop().run_in_executor(self.live.executor, self.live.snapshot)
             self.last_refresh_ms = (time.perf_counter() - started) * 1000
@@ -215,8 +224,53 @@ class Desk:
     def unsubscribe(self, listener) -> None:
         self._listeners.discard(listener)
 
-    def snapshot(self) -> Snapshot:
-        return self.live.snapshot()
+    def snapshot(self, year: int | None = None) -> Snapshot:
+        """The rankings of `year` (a board made by `board`), else of the Desk's own year."""
+        board = self.boards.get(year) if year is not None else None
+        return (board if board is not None and board.loaded else self.live).snapshot()
+
+    # --- the years -------------------------------------------------------------------------
+
+    @property
+    def book(self) -> RuleBook:
+        """Every year's rules the office has (its own files over the shipped ones)."""
+        rule_book = getattr(self.office, "rule_book", None)
+        if rule_book is not None:
+            return rule_book()
+        book = RuleBook.load(self.data_dir, strict=False)
+        return book if book.has(self.rules.year) else RuleBook({**book.by_year, self.rules.year: self.rules}, {})
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The years the dashboard can show: those with rules."""
+        return tuple(sorted(set(self.book.years) | {self.rules.year}))
+
+    def rules_for(self, year: int | None) -> Rules:
+        if year is None or year == self.rules.year:
+            return self.rules
+        return self.book.for_year(year)
+
+    def current_year(self) -> int:
+        return self.clock().astimezone(self.rules.tz).year
+
+    def current_year_missing(self) -> bool:
+        """The clock's year has no rules at the office: its cases are not scored (the screens say so)."""
+        return self.current_year() not in self.years
+
+    async def board(self, year: int) -> LiveBoard:
+        """The rankings of `year`, folded from the log the first time a session asks (RulesError:
+        no rules for that year); kept up to date by `refresh` like the Desk's own."""
+        if self._board_lock is None:
+            self._board_lock = asyncio.Lock()
+        async with self._board_lock:
+            board = self.boards.get(year)
+            if board is None:
+                rules = self.rules_for(year)
+                board = LiveBoard(open_store_factory(self.data_dir, rules), rules, self.clock)
+                self.boards[year] = board
+            if not board.loaded:
+                await asyncio.get_running_loop().run_in_executor(board.executor, board.load)
+            return board
 
     # --- who ------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ class FundScreen:
         self.render()
 
     def render(self) -> None:
-        snap = self.ctx.desk.snapshot()
+        snap = self.ctx.snapshot()
         result = snap.final
         fund = result.fund
         if fund is None:

@@ -1,6 +1,7 @@
 """排名: the live ranking ("if the year ended today") or the year-end one, with charts; export.
 
-Handles: ``screen-ranking``; ``which-live`` / ``which-final`` (the switch);
+Handles: ``screen-ranking``; ``which-live`` / ``which-final`` (the switch); ``year`` (the
+year switcher: the years the office has rules for);
 ``final-<code>`` / ``rank-<code>`` (a community's final score and rank in the table);
 ``chart-scores``, ``chart-monthly``; ``export``.
 """
@@ -50,7 +51,14 @@ RANKING_COLUMNS = (
 class RankingScreen:
     def __init__(self, ctx: DashContext):
         self.ctx = ctx
-        self.which = FINAL if ctx.desk.snapshot().year_over else LIVE
+        self.which = FINAL if ctx.snapshot().year_over else LIVE
+        self.year_switch = ft.SegmentedButton(
+            segments=[ft.Segment(value=str(y), label=ft.Text(strings.DASH_YEAR.format(year=y)))
+                      for y in ctx.desk.years],
+            selected=[str(ctx.rules.year)],
+            on_change=self._year_switched,
+            show_selected_icon=False,
+        )
         self.switch = ft.SegmentedButton(
             segments=[
                 ft.Segment(value=LIVE, label=ft.Text(strings.DASH_LIVE)),
@@ -70,9 +78,9 @@ class RankingScreen:
         export = w.button(strings.DASH_EXPORT, self._export, icon=ft.Icons.DOWNLOAD, identifier="export")
         self.control = ft.Column(
             [
-                ft.Row([w.title(strings.DASH_RANKING_TITLE, "ranking"), w.labelled("which", self.switch),
-                        ft.Container(expand=True), export],
-                       spacing=20, vertical_alignment=ft.CrossAxisAlignment.CENTER),  # fmt: skip
+                ft.Row([w.title(strings.DASH_RANKING_TITLE, "ranking"), w.labelled("year", self.year_switch),
+                        w.labelled("which", self.switch), ft.Container(expand=True), export],
+                       spacing=20, vertical_alignment=ft.CrossAxisAlignment.CENTER, wrap=True),  # fmt: skip
                 self.hint,
                 self.pending,
                 self.message.control,
@@ -95,7 +103,7 @@ class RankingScreen:
         )
 
     def result(self) -> YearScore:
-        snap = self.ctx.desk.snapshot()
+        snap = self.ctx.snapshot()
         return snap.live if self.which == LIVE else snap.final
 
     async def show(self, **_kw) -> None:
@@ -105,7 +113,7 @@ class RankingScreen:
         self.render()
 
     def render(self) -> None:
-        snap = self.ctx.desk.snapshot()
+        snap = self.ctx.snapshot()
         result = self.result()
         day = date_full(result.evaluation_day)
         self.hint.value = (strings.DASH_LIVE_HINT if self.which == LIVE else strings.DASH_FINAL_HINT).format(day=day)
@@ -127,6 +135,17 @@ class RankingScreen:
         selected = e.control.selected or [LIVE]
         self.which = selected[0]
         self.render()
+
+    async def _year_switched(self, e) -> None:
+        """Another year: its ranking (folded from the log the first time), for the whole session."""
+        selected = e.control.selected or [str(self.ctx.rules.year)]
+        await self.ctx.desk.board(int(selected[0]))
+        self.ctx.year = int(selected[0])
+        self.which = FINAL if self.ctx.snapshot().year_over else LIVE
+        self.switch.selected = [self.which]
+        self.render()
+        if self.ctx.year_changed is not None:
+            self.ctx.year_changed()
 
     async def _open_community(self, code: str) -> None:
         await self.ctx.navigate("community", community=code)

@@ -62,6 +62,8 @@ class DashSession:
         self.ctx.navigate = self.navigate
         self.ctx.open_case = self.open_case
         self.ctx.logged_out = self.logged_out
+        self.ctx.year_changed = self._year_changed
+        self.year_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL)
         self.screens: dict[str, object] = {}
         self.current: Optional[str] = None
         self.specs = _screens()
@@ -119,8 +121,7 @@ class DashSession:
                 [
                     ft.Icon(ft.Icons.ACCOUNT_BALANCE, color=Palette.PRIMARY),
                     ft.Text(strings.DASH_TITLE, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, no_wrap=True),
-                    ft.Text(strings.DASH_YEAR.format(year=self.desk.rules.year),
-                            theme_style=ft.TextThemeStyle.BODY_SMALL),  # fmt: skip
+                    w.labelled("year-shown", self.year_text),
                     ft.Container(expand=True),
                     self.status,
                     w.labelled("user", ft.Text(strings.DASH_USER_LINE.format(name=user.username, role=role),
@@ -134,6 +135,12 @@ class DashSession:
             border=ft.Border.only(bottom=ft.BorderSide(1, "#D5DAE1")),
         )
         column = [top]
+        self._year_changed()
+        if self.desk.current_year_missing():  # said on every screen: this year's cases are not scored
+            column.append(ft.Container(
+                w.labelled("no-rules-year", w.small(strings.DASH_NO_RULES_YEAR.format(
+                    year=self.desk.current_year()), Palette.DUE_TODAY)),
+                bgcolor="#FFF4E5", padding=ft.Padding.symmetric(horizontal=20, vertical=6)))  # fmt: skip
         if not user.can_write:
             column.append(ft.Container(
                 w.small(strings.DASH_READ_ONLY, Palette.DUE_TODAY),
@@ -190,6 +197,9 @@ class DashSession:
         await screen.show(**kwargs)
         self._stamp()
         self.page.update()
+
+    def _year_changed(self) -> None:
+        self.year_text.value = strings.DASH_YEAR.format(year=self.ctx.rules.year)
 
     async def _rail_changed(self, e) -> None:
         key = self.specs[e.control.selected_index][0]
