@@ -7,7 +7,8 @@ are made on first use, inside an event handler, where Flet knows the page.
 * `pick_photo()` — the system file chooser / gallery (``FilePicker``, image files, bytes).
 * `take_photo()` — the in-app camera (flet-camera) in a full-screen dialog; raises
   `NoCamera` where the device has none (then the caller falls back to the picker).
-* `locate()` — one GPS fix (flet-geolocator) as a `Position`, or `LocationUnavailable`.
+* `locate()` — one GPS fix (flet-geolocator) as a `Position`, or `LocationUnavailable`;
+  `fix_mocked` says whether the geolocator reported it as mocked.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class Device:
         self._has_camera: Optional[bool] = None
         #: The latest GPS fix of this session (for "distance from here").
         self.fix: Optional[Position] = None
+        #: Whether the location service said that fix was mocked (a fake-GPS app; Android's
+        #: isMock): stored with a case as the mark mocked_position (domain/evidence.py).
+        self.fix_mocked: bool = False
 
     # --- photos ----------------------------------------------------------------
 
@@ -148,4 +152,5 @@ class Device:
         except (TypeError, ValueError) as exc:  # no coordinates, or 0,0
             raise LocationUnavailable(str(exc)) from exc
         self.fix = position
+        self.fix_mocked = getattr(fix, "mocked", None) is True
         return position

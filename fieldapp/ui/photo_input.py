@@ -28,12 +28,15 @@ class PhotoInput:
     """Buttons 拍照 / 从相册选择 and the chosen photos (tap × to remove one).
 
     `on_message(text, kind)` reports problems; `on_change()` after a photo came or went.
+    `camera_first`: 拍照 is the primary (filled) button, with a hint to take the photo there
+    and then (复查 and 整改反馈: an album photo may be an old one).
     Test handles: ``photo-<key>-<n>`` for the n-th chosen photo (from 1).
     """
 
     def __init__(self, key: str, data: DataService, device: Callable[[], Device],
                  on_message: Callable[[str, str], None],
-                 on_change: Optional[Callable[[], Awaitable[None] | None]] = None):
+                 on_change: Optional[Callable[[], Awaitable[None] | None]] = None,
+                 camera_first: bool = False):
         self.key = key
         self.data = data
         self.device = device
@@ -44,12 +47,15 @@ class PhotoInput:
         self.strip = ft.Row([], spacing=8, wrap=True, run_spacing=8)
         self.progress = ft.Row([ft.ProgressRing(width=18, height=18, stroke_width=2),
                                 ft.Text(strings.PHOTO_CHECKING)], visible=False)
-        self.camera_button = ft.FilledTonalButton(strings.TAKE_PHOTO, icon=ft.Icons.PHOTO_CAMERA,
-                                                  on_click=self._take, height=48)
+        camera = ft.FilledButton if camera_first else ft.FilledTonalButton
+        self.camera_button = camera(strings.TAKE_PHOTO, icon=ft.Icons.PHOTO_CAMERA, on_click=self._take, height=48)
         self.album_button = ft.OutlinedButton(strings.PICK_PHOTO, icon=ft.Icons.PHOTO_LIBRARY,
                                               on_click=self._pick, height=48)
+        hint = ([ft.Text(strings.RECHECK_CAMERA_FIRST, theme_style=ft.TextThemeStyle.BODY_SMALL)]
+                if camera_first else [])
         self.control = ft.Column([
             ft.Row([self.camera_button, self.album_button], wrap=True, spacing=8, run_spacing=8),
+            *hint,
             self.progress,
             self.strip,
         ], spacing=8)
@@ -68,6 +74,13 @@ class PhotoInput:
     def clear(self) -> None:
         self.photos.clear()
         self._render()
+
+    def discard(self, index: int) -> None:
+        """Drop a chosen photo the caller refuses (no on_change: the caller is handling one)."""
+        if 0 <= index < len(self.photos):
+            del self.photos[index]
+            self._render()
+            update_if_shown(self.control)
 
     def _render(self) -> None:
         self.strip.controls = [self._tile(i, p) for i, p in enumerate(self.photos)]

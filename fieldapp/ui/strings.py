@@ -999,6 +999,7 @@ EVIDENCE_WHY = {
 EVIDENCE_WARN_TITLE = "证据提醒：保存后此案件会被标记，办事处可以看到"
 EVIDENCE_WARN_HINT = "如果可以，请在现场打开定位、用“拍照”重新拍摄。"
 EVIDENCE_CASE_LINE = "证据存疑：{marks}"
+EVIDENCE_LINE = "{words}：{why}"  # one mark on the panel: its words, what it means
 EVIDENCE_COLUMN = "证据"
 CASE_SAVED_MARKED = "已登记：{category}，整改期限 {deadline}（已标记：{marks}）"
 #: the 复查 / 整改反馈 dialog, as soon as a photo is chosen

@@ -28,6 +28,7 @@ from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
+from fieldapp.ui.evidence_view import evidence_panel
 from fieldapp.ui.theme import Palette
 
 PHOTO_HEIGHT = 180
@@ -164,6 +165,8 @@ class CaseDialog:
             marks.append(strings.CASE_CLOSED_VOIDED.format(reason=s.void_reason))
         marks += loop_marks(s, tz)
         facts += [w.small(m, Palette.PRIMARY) for m in marks]
+        if s.marks:  # evidence marks (domain/evidence.py), in words, as the phone showed them
+            facts.append(evidence_panel(s.marks, ctx.rules.photo_max_age_days, "case-evidence"))
         self.body.controls = [
             ft.Column(facts, spacing=6),
             self.message.control,

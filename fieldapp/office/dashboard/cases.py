@@ -22,6 +22,7 @@ from fieldapp.office.dashboard.case_view import recurrence_build, recurrence_tex
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
+from fieldapp.ui.evidence_view import mark_words
 from fieldapp.ui.theme import Palette
 
 ALL_COMMUNITIES = "all"
@@ -187,13 +188,16 @@ class CasesScreen:
                 w.cell_text(ctx.community_name(r.community)),
                 w.cell_text(ctx.category_name(r.category)),
                 w.cell_text(r.source),
-                w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=380),
+                w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=300),
+                w.cell_text(mark_words(r.marks), colour=Palette.DUE_TODAY, width=150,
+                            identifier=f"case-marks-{r.case_id}") if r.marks else w.cell_text(""),
                 w.cell_text(fmt.date_full(r.deadline)),
                 w.cell_text(r.registered_by, max_lines=1),
             ], on_select=w.on(ctx.open_case, r.case_id)))  # fmt: skip
         self.table.content = w.table(
             [strings.DASH_COL_STATUS, strings.DASH_COL_COMMUNITY, strings.DASH_COL_CATEGORY, strings.DASH_COL_SOURCE,
-             strings.DASH_COL_PLACE, strings.DASH_COL_DEADLINE, strings.DASH_COL_BY], out, identifier="cases-table",
+             strings.DASH_COL_PLACE, strings.EVIDENCE_COLUMN, strings.DASH_COL_DEADLINE, strings.DASH_COL_BY], out,
+            identifier="cases-table",
             row_height=(48, 64))  # fmt: skip
 
     # --- actions ----------------------------------------------------------------------------------

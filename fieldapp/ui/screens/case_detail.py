@@ -19,6 +19,7 @@ from typing import Awaitable, Callable, Optional
 
 import flet as ft
 
+from fieldapp.casework import LIKE_BEFORE, SAME_AS_BEFORE
 from fieldapp.domain.geo import distance_m
 from fieldapp.ui import fmt, queries, strings
 from fieldapp.ui.components import (
@@ -27,6 +28,7 @@ from fieldapp.ui.components import (
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService
 from fieldapp.ui.device import Device, LocationUnavailable
+from fieldapp.ui.evidence_view import evidence_panel
 from fieldapp.ui.photo_input import PhotoInput
 from fieldapp.ui.theme import Palette
 
@@ -126,6 +128,8 @@ class CaseDetailView:
         if case_year != today.year:  # a case of another assessment year: scored in its own year
             facts.append(_line(ft.Icons.CALENDAR_MONTH, strings.CASE_OF_YEAR.format(year=case_year)))
         facts.extend(self._loop_lines(s))
+        if s.marks:  # evidence marks (domain/evidence.py), in words
+            facts.append(evidence_panel(s.marks, self.data.rules.photo_max_age_days, "detail-evidence"))
 
         position_lines: list[ft.Control] = []
         if s.position is not None:
@@ -319,7 +323,10 @@ class CaseDetailView:
             message.show(text, kind)
             update_if_shown(dialog)
 
-        photos = PhotoInput(stage, self.data, lambda: self.device, say)
+        # after photos: 拍照 first; one equal to a before photo goes at once, a near one is warned about
+        photos = PhotoInput(stage, self.data, lambda: self.device, say,
+                            on_change=(lambda: self._check_after(photos, say)) if stage == "after" else None,
+                            camera_first=stage == "after")
         text_field = ft.TextField(label=text_label, multiline=True, min_lines=1, max_lines=3, max_length=500)
         button = ft.FilledButton(save_label)
 
@@ -366,6 +373,25 @@ class CaseDetailView:
         )
         self._form_text = text_field  # the recheck result relabels it
         page.show_dialog(dialog)
+
+    async def _check_after(self, photos: PhotoInput, say: Callable[[str, str], None]) -> None:
+        """The chosen after photos against the case's before photos (Casework.check_after_photo):
+        one equal to a before photo is removed at once (saving would refuse it); one nearly the
+        same stays, with a warning (saved, it marks the record)."""
+        chosen = list(photos.photos)
+        if not chosen:
+            return
+        verdicts = await self.data.run(lambda st: [
+            self.data.casework(st).check_after_photo(self.case_id, sha256=p.sha256, original_sha256=p.original_sha256,
+                                                     phash=p.phash) for p in chosen])
+        same = [p for p, v in zip(chosen, verdicts) if v == SAME_AS_BEFORE]
+        for p in same:
+            if p in photos.photos:  # still there (the list may have changed meanwhile)
+                photos.discard(photos.photos.index(p))
+        if same:
+            say(strings.AFTER_SAME_AS_BEFORE, "error")
+        elif LIKE_BEFORE in verdicts:
+            say(strings.AFTER_LIKE_BEFORE, "warning")
 
     async def _recheck(self, e=None) -> None:
         """复查: 整改到位, or 未整改到位 with the reason the community will read."""

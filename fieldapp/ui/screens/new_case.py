@@ -5,8 +5,12 @@ Nothing typed is lost when a save fails: the form keeps every field and photo an
 says in Chinese what went wrong. The save runs in a worker thread: the screen
 answers at once ("正在保存…").
 
+Evidence (domain/evidence.py): as soon as the facts are known (fix, photos), the marks the
+case will carry — position only from the photo, an old photo, outside the area, a mocked fix —
+are shown above the save button, in words, before anything is saved.
+
 Test handles: ``category-<code>``, ``photo-new-<n>``, ``location-status``,
-``deadline-value``, ``message-new``, ``nearby-<case id>``.
+``deadline-value``, ``message-new``, ``nearby-<case id>``, ``evidence-warning``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Optional
 import flet as ft
 
 from fieldapp.casework import CAME_BACK, NEW_PROBLEM, SEEN_AGAIN
+from fieldapp.domain import evidence
 from fieldapp.domain.geo import Position
 from fieldapp.ui import fmt, queries, strings
 from fieldapp.ui.components import (
@@ -28,6 +33,7 @@ from fieldapp.ui.components import (
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of
 from fieldapp.ui.device import Device, LocationUnavailable
+from fieldapp.ui.evidence_view import evidence_panel, mark_words
 from fieldapp.ui.photo_input import PhotoInput
 from fieldapp.ui.theme import Palette
 from fieldapp.ui.yearnote import YearNotice
@@ -75,6 +81,8 @@ class NewCaseScreen:
         rules = self.data.rules
         self.category: Optional[str] = None
         self.fix: Optional[Position] = None
+        self.fix_mocked = False  # the geolocator said the fix is mocked
+        self.marks: tuple[str, ...] = ()  # what the case would be marked with if saved now
         self.locating = False
         self.saving = False
         self.deadline = default_deadline(self.data, ctx.today())
@@ -112,6 +120,7 @@ class NewCaseScreen:
         self.note = ft.TextField(label=strings.NOTE_LABEL, multiline=True, min_lines=2,
                                  max_lines=5, max_length=2000)
         self.save_button = wide_button(strings.SAVE_CASE, ft.Icons.SAVE, self.save)
+        self.evidence = ft.Container(evidence_panel((), 0, "evidence-warning"))
         self._render_deadline()
 
         days = self.data.rules.source(INSPECTOR_SOURCE).default_rectification_days
@@ -136,6 +145,7 @@ class NewCaseScreen:
                     ft.Text(strings.DEADLINE_DEFAULT_HINT.format(n=days),
                             theme_style=ft.TextThemeStyle.BODY_SMALL)),
             section(strings.SECTION_NOTE, self.note),
+            self.evidence,
             self.message.control,
             ft.Row([self.save_button]),
         ])
@@ -238,16 +248,30 @@ class NewCaseScreen:
         self._update()
         try:
             self.fix = await self.device.locate()
+            self.fix_mocked = self.device.fix_mocked
         except LocationUnavailable:
-            self.fix = None
+            self.fix, self.fix_mocked = None, False
         finally:
             self.locating = False
         self._render_location()
         self._update()
 
+    def _render_evidence(self) -> None:
+        """The marks the case would get if saved now (the same function Casework uses)."""
+        rules = self.data.rules
+        exif = self.photos.exif_position
+        from_photo = self.fix is None and exif is not None
+        self.marks = evidence.registration_marks(
+            rules, self.ctx.clock(), position=self.fix or exif, position_from_photo=from_photo,
+            mocked=self.fix_mocked and self.fix is not None,
+            photo_times=[p.taken_at for p in self.photos.photos]) if self.photos.photos or self.fix else ()
+        self.evidence.content = evidence_panel(self.marks, rules.photo_max_age_days, "evidence-warning",
+                                               title=strings.EVIDENCE_WARN_TITLE, hint=strings.EVIDENCE_WARN_HINT)
+
     def _render_location(self) -> None:
         if self.locating:
             return
+        self._render_evidence()
         if self.fix is not None:
             text, warn = fmt.accuracy_text(self.fix.accuracy_m, self.data.rules.gps_warn_accuracy_m)
             self.location_icon.icon = ft.Icons.WARNING_AMBER if warn else ft.Icons.GPS_FIXED
@@ -323,11 +347,14 @@ class NewCaseScreen:
                       note=self.note.value or "", place=self.place.value.strip(),
                       position=position, deadline=self.deadline,
                       unannounced=self.mode.value == "covert",
-                      judged=judged, earlier_case_id=earlier)
+                      judged=judged, earlier_case_id=earlier,
+                      position_mocked=self.fix_mocked and position is not None)
         saved = await self.data.run(lambda s: self.data.casework(s).register(**kwargs))
         log.info("case %s saved (%s)", saved.case_id, judged)
         name = self.data.rules.category(category).name
         done = (strings.CASE_SAVED_SEEN_AGAIN if judged == SEEN_AGAIN else
+                strings.CASE_SAVED_MARKED.format(category=name, deadline=fmt.date_short(self.deadline, self.ctx.today()),
+                                                 marks=mark_words(saved.marks)) if saved.marks else
                 strings.CASE_SAVED.format(category=name, deadline=fmt.date_short(self.deadline, self.ctx.today())))
         self.reset()
         self.message.show(done, "ok")
