@@ -68,8 +68,8 @@ DUE_IN_DAYS = "剩{n}天"
 OVERDUE_BY_DAYS = "逾期{n}天"
 OVERDUE_SINCE_YEAR = "{year}年度·逾期"  # a case overdue since an earlier year: its year, not 1675 days
 # The phone has no rules for the current year (fieldapp/ui/yearnote.py): 登记问题, 我的案件.
-YEAR_NO_RULES = ("本机还没有{year}年度的考核规则：新登记的问题暂按{fallback}年度的规则定整改期限，"
-                 "办事处定出{year}年度规则后才计分。同步时会收到办事处的新规则。")
+YEAR_NO_RULES = ("本机还没有{year}年度的考核规则：整改期限暂按{fallback}年度的规则，"
+                 "{year}年的案件在办事处定出规则后计分。同步时会收到新规则。")
 RECHECK = "复查"
 RECHECK_RESULT = "复查结果"
 VOID = "作废"

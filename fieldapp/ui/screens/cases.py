@@ -67,8 +67,9 @@ def case_row(row: CaseRow, thumb_bytes: Optional[bytes], community: str, categor
                 max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
         ft.Text(row.place or strings.NO_PLACE, theme_style=ft.TextThemeStyle.BODY_SMALL,
                 max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
-        ft.Text(strings.DEADLINE_ON.format(date=fmt.date_short(row.deadline, today)),
-                theme_style=ft.TextThemeStyle.BODY_SMALL, max_lines=1),
+        ft.Text(strings.DEADLINE_ON.format(  # another year's date: its year, without the weekday (fits 360 px)
+            date=fmt.date_short(row.deadline) if today is None or row.deadline.year == today.year
+            else fmt.date_auto(row.deadline, today)), theme_style=ft.TextThemeStyle.BODY_SMALL, max_lines=2),
     ]
     mark = loop_mark(row, tz, today) if tz is not None else None
     if mark is not None:
