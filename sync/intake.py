@@ -21,9 +21,10 @@ def take_events(store: Store, device: auth.Device, raw_events: list, has_blob: C
     results: list[dict | None] = []
     passed: list[tuple[int, object]] = []  # (index in results, event)
     batch_cases: dict[str, str] = {}
+    batch_facts: dict[str, tuple] = {}  # the same cases' (community, category, found_at): recurrence checks
     with store.write():  # one transaction, one fsync for the whole batch
         for raw in raw_events:
-            verdict = policy.judge(raw, device, store, has_blob, batch_cases)
+            verdict = policy.judge(raw, device, store, has_blob, batch_cases, batch_facts)
             if verdict.event is not None:
                 passed.append((len(results), verdict.event))
                 results.append(None)

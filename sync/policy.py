@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
 from dataclasses import dataclass
 
 from fieldapp.domain.events import (
@@ -30,10 +31,13 @@ from fieldapp.domain.events import (
     ExemptionRequested,
     PhotoAdded,
     RectificationReported,
+    RecurrenceConfirmed,
+    RecurrenceProposed,
     SurveyAnswered,
     SurveyTallied,
 )
-from fieldapp.domain.projection import OPEN
+from fieldapp.domain.projection import OPEN, RECTIFIED
+from fieldapp.domain.recurrence import link_fault
 from fieldapp.domain.validate import EventError
 from fieldapp.store import Store
 from sync import protocol as p
@@ -80,12 +84,14 @@ def event_photos(event: Event) -> tuple[str, ...]:
     return ()
 
 
-def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict[str, str]) -> Verdict:
+def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict[str, str],
+          batch_facts: dict[str, tuple] | None = None) -> Verdict:
     """Parse and authorise one pushed event.
 
     `has_blob(sha)` says whether the office has a photo; `batch_cases` maps the cases
     registered earlier in the same batch (not stored yet) to their community, and is
-    updated here when a registration passes.
+    updated here when a registration passes; `batch_facts` (if given) to their (community,
+    category, found_at), for checking a recurrence link to or from them.
     """
     event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
     try:
@@ -119,14 +125,48 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
             return _refuse(event.id, *refused)
     missing = [sha for sha in event_photos(event) if not has_blob(sha)]
     if missing:
+    if isinstance(event.data, (RecurrenceProposed, RecurrenceConfirmed)):
+        refused = _recurrence_refusal(store, event, batch_facts or {})
+        if refused is not None:
+            return _refuse(event.id, p.REASON_RECURRENCE, refused)
         return Verdict(None, {"id": event.id, "status": p.MISSING_BLOB, "missing": missing})
     if isinstance(event.data, CaseRegistered) and event.case_id not in batch_cases:
         batch_cases[event.case_id] = event.data.community
     return Verdict(event, None)
 
+        if batch_facts is not None:
+            batch_facts[event.case_id] = (event.data.community, event.data.category, event.data.found_at, "")
 
 def _community_refusal(store: Store, event: Event,
                        facts: tuple[str, str, str] | None) -> tuple[str, str] | None:
+def _link_facts(store: Store, case_id: str, batch_facts: dict[str, tuple]) -> tuple | None:
+    """(community, category, found_at, lifecycle) of a case the office has or this batch registers."""
+    row = store.db.execute("SELECT community, category, found_at, lifecycle FROM cases WHERE case_id = ?",
+                           [case_id]).fetchone()  # fmt: skip
+    if row is not None:
+        return row[0], row[1], datetime.fromisoformat(row[2]), row[3]
+    return batch_facts.get(case_id)
+
+
+def _recurrence_refusal(store: Store, event: Event, batch_facts: dict[str, tuple]) -> str | None:
+    """Why a proposed or confirmed recurrence link is not one (detail), else None.
+
+    The rules' recurrence (assessment-rules.md): the earlier case is of the same community and
+    category and was found before the new one; a confirmation also needs it rectified. An
+    earlier case the office does not have yet is not judged here (the office decides later).
+    """
+    new = _link_facts(store, event.data.case_id, batch_facts)
+    earlier = _link_facts(store, event.data.earlier_case_id, batch_facts)
+    if new is None or earlier is None:
+        return None
+    confirming = isinstance(event.data, RecurrenceConfirmed)
+    fault = link_fault(new[0], new[1], new[2], earlier[0], earlier[1], earlier[2],
+                       earlier[3] == RECTIFIED if confirming else None)  # fmt: skip
+    if fault is None:
+        return None
+    return f"{event.data.earlier_case_id} cannot be the earlier case of {event.data.case_id}: {fault}"
+
+
     """(reason, detail) if a community device may not write this event, else None.
 
     Its type is one of COMMUNITY_WRITES and its case one of the device's communities'

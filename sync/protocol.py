@@ -155,3 +155,8 @@ def photo_hashes(event: dict) -> list[str]:
         photos = payload.get("photos")
         return [p for p in photos if is_sha256(p)] if isinstance(photos, list) else []
     return []
+
+
+# a recurrence link to a case of another community or category, or to a later case (domain/recurrence.py)
+REASON_RECURRENCE = "recurrence_invalid"
+REJECTION_REASONS += (REASON_RECURRENCE,)

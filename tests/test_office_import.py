@@ -133,7 +133,8 @@ def test_a_file_with_bad_lines_imports_nothing_and_tells_each_line(store, tmp_pa
     ]  # fmt: skip
     with pytest.raises(json.JSONDecodeError) as bad_json:
         json.loads("{not json")
-    assert by_line[line(4)] == S.IMPORT_NOT_JSON.format(column=bad_json.value.colno, detail=bad_json.value.msg)
+    assert by_line[line(4)] == S.IMPORT_NOT_JSON_WHY.format(  # in Chinese, never Python's English detail
+        column=bad_json.value.colno, why=S.IMPORT_JSON_WORDS["Expecting property name enclosed in double quotes"])
     assert by_line[line(5)].startswith("多余的一项“scroe”")
     assert by_line[line(6)].startswith("加分项：没有这个加分项“M7”，应为 M1（")
     assert by_line[line(7)] == "案件编号：找不到案件“NO-SUCH-CASE”（既不在本次导入中，也不在办事处的数据中）"

@@ -30,6 +30,7 @@ from fieldapp.domain.events import (
 )
 from fieldapp.domain.geo import Position
 from fieldapp.domain.projection import EXEMPTION_GRANTED, EXEMPTION_REQUESTED, RECTIFIED, VOIDED, CaseState
+from fieldapp.domain.recurrence import state_link_fault
 from fieldapp.domain.rules import Rules
 from fieldapp.domain.validate import EventError
 
@@ -214,12 +215,26 @@ def exempt(state: CaseState, rules: Rules, who: Actor, now: datetime, *, reason:
 
 
 def link_recurrence(
-    kind: str, case_id: str, earlier_case_id: str, who: Actor, now: datetime, note: str = ""
+    kind: str, case_id: str, earlier_case_id: str, who: Actor, now: datetime, note: str = "", *,
+    new: CaseState | None = None, earlier: CaseState | None = None, check: bool = False,
 ) -> Event:
-    """kind: proposed (anyone), confirmed or rejected (the office)."""
+    """kind: proposed (anyone), confirmed or rejected (the office).
+
+    With `check` (the office's dashboard), a confirmation needs both cases (`new`, `earlier`)
+    and the rules' recurrence: the same community and category, an earlier case that was
+    rectified (fieldapp.domain.recurrence.link_fault); a proposal is checked for community,
+    category and order when both are given. Saying "not the same problem" is never refused.
+    """
     payload = {"proposed": RecurrenceProposed, "confirmed": RecurrenceConfirmed, "rejected": RecurrenceRejected}
     if case_id == earlier_case_id:
         raise CommandError("invalid", "a case cannot repeat itself")
+    if kind != "rejected" and (check or (new is not None and earlier is not None)):
+        if kind == "confirmed" and (new is None or earlier is None):
+            raise CommandError("recurrence_unknown_earlier", "both cases must be known to confirm a recurrence")
+        if new is not None and earlier is not None:
+            fault = state_link_fault(new, earlier, confirming=kind == "confirmed")
+            if fault is not None:
+                raise CommandError(fault, f"{earlier.case_id} cannot be the earlier case of {new.case_id}: {fault}")
     return who.event(payload[kind](case_id, earlier_case_id, note), now)
 
 

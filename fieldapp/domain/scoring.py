@@ -62,6 +62,7 @@ from fieldapp.domain.events import (
     SurveyTallied,
 )
 from fieldapp.domain.projection import RECURRENCE_CONFIRMED, VOIDED, CaseState, project_case
+from fieldapp.domain.recurrence import link_fault
 from fieldapp.domain.rules import Rules
 
 UTC = timezone.utc
@@ -100,6 +101,7 @@ N_TIE = "tie"  # detail: "2: C2,C3"
 N_NO_FUND_ROSTER = "no_fund_roster"
 N_UNKNOWN_FUND_ROLE = "unknown_fund_role"  # detail: role code
 N_EVIDENCE = "evidence"  # detail: the case's evidence marks, "photo_position,photo_old" (domain/evidence.py)
+N_RECURRENCE_INVALID = "recurrence_invalid"  # detail: "earlier case id|fault" (domain/recurrence.py LINK_FAULTS)
 
 
 # --- results --------------------------------------------------------------------
@@ -229,9 +231,11 @@ def end_of_day(day: date, rules: Rules) -> datetime:
 
 
 def evaluation_instant(rules: Rules, as_of: date | None = None, now: datetime | None = None) -> datetime:
-    """The instant a year is judged at: the end of `as_of`, else now, but never after the year's end."""
+    """The instant a year is judged at: the end of `as_of`, else now, but never after the year's end
+    (a year's score is judged at the end of the year at the latest: --as-of 2023-01-31 for 2022 is
+    the year-end result, the same answer as asking in February without --as-of)."""
     if as_of is not None:
-        return end_of_day(as_of, rules)
+        return min(end_of_day(as_of, rules), year_bounds(rules)[1])
     if now is None:
         raise ValueError("give as_of or now")
     if now.tzinfo is None:
@@ -248,7 +252,7 @@ class _Case:
     # Times are also kept in UTC: comparing aware times with different tzinfo objects
     # (every parsed event has its own) costs ten times more than comparing UTC times.
     __slots__ = (
-        "case_id", "reg", "community", "source", "found_at", "found_utc", "reg_deadline", "label",
+        "case_id", "reg", "community", "category", "source", "found_at", "found_utc", "reg_deadline", "label",
         "deadline_key", "deadline", "verified", "exempt_key", "exempt_reason", "void_key", "void_reason",
         "first_pass", "first_pass_utc", "links", "reports", "fails", "marks",
     )  # fmt: skip
@@ -256,7 +260,7 @@ class _Case:
     def __init__(self, case_id: str):
         self.case_id = case_id
         self.reg: Event | None = None
-        self.community = self.source = self.label = self.exempt_reason = self.void_reason = ""
+        self.community = self.category = self.source = self.label = self.exempt_reason = self.void_reason = ""
         self.found_at = self.found_utc = self.first_pass = self.first_pass_utc = None
         self.reg_deadline = self.deadline = None  # deadline: from the latest deadline change, if any
         self.deadline_key = self.exempt_key = self.void_key = None
@@ -312,6 +316,7 @@ class _Case:
         r: CaseRegistered = event.data
         self.reg = event
         self.community = r.community
+        self.category = r.category
         self.source = r.source
         self.found_at = r.found_at
         self.found_utc = r.found_at.astimezone(UTC)
@@ -323,14 +328,15 @@ class _Case:
 class _Contribution:
     """One case's effect on its community: line items, notes, their total."""
 
-    __slots__ = ("community", "items", "notes", "total", "time_sensitive")
+    __slots__ = ("community", "items", "notes", "total", "time_sensitive", "later")
 
-    def __init__(self, community, items, notes, total, time_sensitive):
+    def __init__(self, community, items, notes, total, time_sensitive, later=False):
         self.community = community
         self.items = items
         self.notes = notes
         self.total = total
         self.time_sensitive = time_sensitive
+        self.later = later  # registered after the evaluation instant: counted in the after_evaluation note
 
 
 class _CommunityData:
@@ -767,7 +773,7 @@ class Scoreboard:
             return None  # reported with the unknown communities
         at = self._at
         if found >= at:
-            return _Contribution(community, (), (), ZERO, True)  # registered after the evaluation instant
+            return _Contribution(community, (), (), ZERO, True, True)  # registered after the evaluation instant
         case_id = c.case_id
         if c.void_key is not None:
             return _Contribution(community, (), (Note(N_VOIDED, community, case_id, c.void_reason, c.label),), ZERO, False)
@@ -826,6 +832,15 @@ class Scoreboard:
                 if earlier_case is not None and earlier_case.void_key is not None:
                     notes = (notes or []) + [Note(N_RECURRENCE_OF_VOIDED, community, case_id, earlier, c.label)]
                     continue
+                if earlier_case is not None and earlier_case.reg is not None:
+                    # the rules' recurrence: same community and category, an earlier case, rectified
+                    fault = link_fault(community, c.category, c.found_utc, earlier_case.community,
+                                       earlier_case.category, earlier_case.found_utc,
+                                       earlier_case.first_pass_utc is not None)  # fmt: skip
+                    if fault is not None:
+                        notes = (notes or []) + [Note(N_RECURRENCE_INVALID, community, case_id, f"{earlier}|{fault}",
+                                                      c.label)]  # fmt: skip
+                        continue
                 earlier_ids += (earlier,)
                 link_event = decision
             if earlier_ids:
@@ -950,13 +965,18 @@ class Scoreboard:
         global_notes: list[Note] = []
         items: dict[str, list[LineItem]] = {c: [] for c in self._codes}
         notes: dict[str, list[Note]] = {c: [] for c in self._codes}
+        later: dict[str, int] = dict.fromkeys(self._codes, 0)  # cases registered after the evaluation instant
         for contribution in self._contrib.values():
+            if contribution.later:
+                later[contribution.community] += 1
             if contribution.items:
                 items[contribution.community].extend(contribution.items)
             if contribution.notes:
                 notes[contribution.community].extend(contribution.notes)
         for s in self.standings():
             _sup, _off, _sat, bonus_items, _bt, component_notes = self._components(s.code)
+            if later[s.code]:
+                component_notes = _with_later_cases(component_notes, s.code, later[s.code])
             deductions, case_notes = items[s.code], notes[s.code]
             # Stable: a case's own items stay in the order made (base, further, recurrence).
             deductions.sort(key=_BY_DATE_AND_CASE)
@@ -1009,6 +1029,16 @@ class Scoreboard:
         deposits = sum((line.amount for line in lines), ZERO)
         match = deposits * self.rules.fund_match_ratio
         return Fund(tuple(lines), deposits, self.rules.fund_match_ratio, match, deposits + match, self._roster.id)
+
+
+def _with_later_cases(notes: tuple[Note, ...], code: str, cases: int) -> tuple[Note, ...]:
+    """The component notes with the cases registered after the evaluation instant counted in
+    its after_evaluation note (one note per community: records and cases dated later)."""
+    for i, note in enumerate(notes):
+        if note.code == N_AFTER_EVALUATION:
+            merged = Note(N_AFTER_EVALUATION, code, None, str(int(note.detail) + cases))
+            return notes[:i] + (merged,) + notes[i + 1:]
+    return notes + (Note(N_AFTER_EVALUATION, code, None, str(cases)),)
 
 
 _BY_DATE_AND_CASE = attrgetter("on", "case_id")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from fieldapp.domain.events import BonusAwarded, CaseRegistered, Event, OfficeAssessed, SurveyTallied
+from fieldapp.domain.projection import RECTIFIED
 from fieldapp.domain.rules import Rules
 from fieldapp.office.records import KnownCase, RecordBuilder, RecordError, to_events
 from fieldapp.ui import strings as S
@@ -93,11 +94,18 @@ class ImportReport:
 
 
 def read_jsonl(path: Path) -> tuple[list[Row], list[Problem]]:
+    """Records of a JSON Lines file: UTF-8 only (a BOM is fine).
+
+    A file in another encoding (Excel on a Chinese Windows saves GBK/GB18030) is refused, naming
+    the first line that is not UTF-8 and how to save it as UTF-8: it is not guessed at, because
+    any bytes decode as GB18030 and a wrong guess would import wrong names without a word.
+    """
     rows, problems = [], []
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [Problem(S.IMPORT_FILE, S.IMPORT_NOT_UTF8.format(detail=exc))]
+        return [], [Problem(S.IMPORT_LINE.format(n=raw.count(b"\n", 0, exc.start) + 1), not_utf8(raw))]
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -105,8 +113,26 @@ def read_jsonl(path: Path) -> tuple[list[Row], list[Problem]]:
         try:
             rows.append(Row(where, json.loads(line)))
         except json.JSONDecodeError as exc:
-            problems.append(Problem(where, S.IMPORT_NOT_JSON.format(column=exc.colno, detail=exc.msg)))
+            problems.append(Problem(where, S.IMPORT_NOT_JSON_WHY.format(column=exc.colno, why=json_error_words(exc.msg))))
     return rows, problems
+
+
+def not_utf8(raw: bytes) -> str:
+    """Why a file is refused as not UTF-8, saying so when it reads as GBK/GB18030 (Excel's default)."""
+    try:
+        raw.decode("gb18030")
+        looks_gbk = any(b >= 0x80 for b in raw)
+    except UnicodeDecodeError:
+        looks_gbk = False
+    return S.IMPORT_NOT_UTF8_LINE.format(guess=S.IMPORT_LOOKS_GBK if looks_gbk else "")
+
+
+def json_error_words(message: str) -> str:
+    """A json.JSONDecodeError message in Chinese (never Python's English)."""
+    for start, words in S.IMPORT_JSON_WORDS.items():
+        if message.startswith(start):
+            return words
+    return S.IMPORT_JSON_OTHER
 
 
 def _blank(value: Any) -> bool:
@@ -277,7 +303,8 @@ def build_events(
 def _store_lookup(store):
     def lookup(case_id: str) -> KnownCase | None:
         state = store.case(case_id)
-        return None if state is None else KnownCase(state.case_id, state.source, state.found_at)
+        return None if state is None else KnownCase(state.case_id, state.source, state.found_at, state.community,
+                                                    state.category, state.lifecycle == RECTIFIED)  # fmt: skip
 
     return lookup
 

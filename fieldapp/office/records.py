@@ -51,6 +51,7 @@ from fieldapp.domain.events import (
     SurveyTallied,
 )
 from fieldapp.domain.geo import Position
+from fieldapp.domain.recurrence import link_fault
 from fieldapp.domain.rules import Rules
 from fieldapp.domain.validate import EventError
 from fieldapp.ui import strings as S
@@ -123,6 +124,9 @@ class KnownCase:
     case_id: str
     source: str
     found_at: datetime
+    community: str = ""  # its code ("" when not known: then a recurrence is not checked against it)
+    category: str = ""
+    rectified: bool | None = None  # it has a passing re-check (None: not known)
 
 
 def case_id_for(ref: str) -> str:
@@ -309,6 +313,7 @@ class RecordBuilder:
         self.now = now
         self.lookup = lookup
         self.declared: dict[str, KnownCase] = {}
+        self.passed: set[str] = set()  # cases a passing re-check of this batch rectifies (declare_cases)
         self._communities = {c.code: c.code for c in rules.communities} | {c.name: c.code for c in rules.communities}
         self._categories = {c.code: c.code for c in rules.categories} | {c.name: c.code for c in rules.categories}
         self._roles = {r.code: r.code for r in rules.fund_roles} | {r.name: r.code for r in rules.fund_roles}
@@ -363,6 +368,12 @@ class RecordBuilder:
                     self._declare(record)
                 except RecordError:
                     pass
+            elif isinstance(record, dict) and record.get("record") == "case_rechecked":
+                try:  # a case rectified by a later line counts as rectified for a recurrence
+                    if OUTCOME_WORDS.get(record.get("outcome")) == "rectified":
+                        self.passed.add(self._case_ref(record))
+                except (RecordError, TypeError):
+                    pass
 
     def _declare(self, record: dict) -> KnownCase:
         case_id = self._case_ref(record)
@@ -373,7 +384,15 @@ class RecordBuilder:
         found = parse_time(record.get("found"), "found", self.tz) if record.get("found") not in (None, "") else None
         if found is None:
             raise _error(S.RECORD_REQUIRED, "found")
-        known = KnownCase(case_id, source, found)
+        rechecks = record.get("rechecks")
+        passed = isinstance(rechecks, list) and any(
+            isinstance(r, dict) and isinstance(r.get("outcome"), str) and OUTCOME_WORDS.get(r["outcome"]) == "rectified"
+            for r in rechecks)  # fmt: skip
+        community, category = record.get("community"), record.get("category")
+        known = KnownCase(case_id, source, found,
+                          self._communities.get(community.strip() if isinstance(community, str) else community, ""),
+                          self._categories.get(category.strip() if isinstance(category, str) else category, ""),
+                          passed)  # fmt: skip
         self.declared[case_id] = known
         return known
 
@@ -621,4 +640,13 @@ class RecordBuilder:
         decision = r.get("decision", "confirmed")
         if decision not in DECISIONS:
             raise _error(S.RECORD_NOT_ONE_OF, "decision", choices=" / ".join(DECISIONS), value=decision)
+        if decision != "rejected" and case.community and earlier.community:
+            # the rules' recurrence: same community and category, an earlier case that was rectified
+            rectified = None
+            if decision == "confirmed":
+                rectified = bool(earlier.rectified) or earlier.case_id in self.passed
+            fault = link_fault(case.community, case.category, case.found_at, earlier.community, earlier.category,
+                               earlier.found_at, rectified)  # fmt: skip
+            if fault is not None:
+                raise _error(S.RECORD_RECURRENCE_INVALID, "earlier", fault=S.RECURRENCE_FAULTS[fault])
         return [DECISIONS[decision](case.case_id, earlier.case_id, _text(r, "note", required=False))]

@@ -107,6 +107,7 @@ def note_text(note: sc.Note, names: dict[str, str]) -> str:
         reported=d.split("|")[0], age=d.split("|")[-1],  # "2022-06-10|3"
         names=S.LIST_SEPARATOR.join(names.get(c, c) for c in d.split(": ")[-1].split(",")),
         marks=marks_text(d.split(",")),
+        fault=S.RECURRENCE_FAULTS.get(d.split("|")[-1], d.split("|")[-1]),  # "earlier id|fault"
     )  # fmt: skip
 
 

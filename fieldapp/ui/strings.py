@@ -1008,3 +1008,130 @@ AFTER_SAME_AS_BEFORE = ("这张照片和整改前照片是同一张，不能作�
 AFTER_LIKE_BEFORE = ("这张照片和整改前照片几乎相同：请确认是整改后在现场新拍的。"
                      "仍要保存的话，记录会被标记，办事处可以看到。")
 RECHECK_CAMERA_FIRST = "请在现场用“拍照”拍整改后的照片；从相册选择的照片可能不是这次拍的。"
+
+
+# --- issue 11: the 通报 pack, case lists for others' systems, the scoring's last edges ----------------
+# (fieldapp/office/bulletin.py, fieldapp/office/export.py, fieldapp/commands/office_bulletin.py)
+#: why a link is not a recurrence (fieldapp.domain.recurrence LINK_FAULTS): the dashboard, imports, report
+RECURRENCE_FAULTS = {
+    "recurrence_other_community": "两个案件不属于同一社区",
+    "recurrence_other_category": "两个案件的问题类别不同",
+    "recurrence_not_earlier": "前案不早于本案",
+    "recurrence_not_rectified": "前案尚未整改到位",
+}
+ERRORS.update({
+    "recurrence_other_community": "不能认定为再次出现：两个案件不属于同一社区（再次出现须是同一社区、同一类别、已整改到位的前案）。",
+    "recurrence_other_category": "不能认定为再次出现：两个案件的问题类别不同（再次出现须是同一社区、同一类别、已整改到位的前案）。",
+    "recurrence_not_earlier": "不能认定为再次出现：前案的发现时间不早于本案。",
+    "recurrence_not_rectified": "不能认定为再次出现：前案尚未整改到位（问题仍在，是同一问题，不是再次出现）。",
+    "recurrence_unknown_earlier": "不能认定为再次出现：前案尚未同步到办事处，无法核对。",
+})
+SYNC_REJECTIONS["recurrence_invalid"] = "所关联的前案不是同一社区、同一类别的更早案件，不能算再次出现"
+REPORT_NOTE_TEXTS["recurrence_invalid"] = "{case}：所认定的前案 {earlier} 不符合再次出现的条件（{fault}），不按再次出现扣分"
+REPORT_NOTE_KINDS["recurrence_invalid"] = "前案不符合条件、不按再次出现扣分"
+RECORD_RECURRENCE_INVALID = "{field}：{fault}，不能认定为再次出现（须是同一社区、同一类别、已整改到位的更早案件）"
+# a .jsonl that is not UTF-8, and JSON errors in words (imports.py)
+IMPORT_NOT_UTF8_LINE = ("不是 UTF-8 编码：从这一行起有无法识别的字符{guess}。请在 Excel 或记事本中“另存为”，"
+                        "编码选择 UTF-8，再导入")
+IMPORT_LOOKS_GBK = "（看起来是 GBK/GB18030 编码，Excel 中文版的默认）"
+IMPORT_NOT_JSON_WHY = "不是有效的 JSON：第 {column} 个字符处{why}"
+#: json.JSONDecodeError's messages (their start) in words; anything else: IMPORT_JSON_OTHER
+IMPORT_JSON_WORDS = {
+    "Expecting property name enclosed in double quotes": "应为用英文双引号括起来的项名",
+    "Expecting ',' delimiter": "缺少英文逗号",
+    "Expecting ':' delimiter": "缺少英文冒号",
+    "Expecting value": "缺少值（或用了中文引号、单引号）",
+    "Unterminated string": "引号没有结束",
+    "Invalid control character": "文字中有换行或制表符等控制字符",
+    "Invalid \\escape": "有无效的反斜杠转义",
+    "Extra data": "一行之后还有多余的内容（每行只能有一条记录）",
+}
+IMPORT_JSON_OTHER = "格式有误"
+IMPORT_RECURRENCE_EARLIER = "前案"
+
+# --- the 通报 (bulletin) PDFs ---------------------------------------------------------------------
+BULLETIN_TITLE_YEAR = "{year}年度“整脏治乱”考核通报"
+BULLETIN_TITLE_MONTH = "{year}年{month}月“整脏治乱”考核通报"
+BULLETIN_COMMUNITY_TITLE = "{community}考核情况"
+BULLETIN_EVALUATED = "评分截至 {day} 24 时（北京时间）"
+BULLETIN_EVALUATED_MONTH = "排名为截至 {day} 24 时的本年度累计结果"
+BULLETIN_RANK_LINE = "第 {rank} 名{tied}，最终得分 {final}"
+BULLETIN_VOLUME = "（第 {n} 册，共 {of} 册）"
+BULLETIN_SECTION_RANKING = "一、社区排名"
+BULLETIN_SECTION_COMPONENTS = "二、三项得分"
+BULLETIN_SECTION_CHART = "三、得分对比"
+BULLETIN_SECTION_MONTH = "四、本月情况"
+BULLETIN_SECTION_FUND = "奖惩基金"
+BULLETIN_SECTION_READINGS = "本通报所依据的规则解读"
+BULLETIN_SECTION_NOTES = "其他说明"
+BULLETIN_SECTION_SUMMARY = "得分构成"
+BULLETIN_SECTION_DEDUCTIONS = "扣分明细（{n} 项，合计 {total}）"
+BULLETIN_SECTION_BONUSES = "加分明细（{n} 项，合计 {total}）"
+BULLETIN_SECTION_MONTH_CASES = "本月登记的案件（{n} 件）"
+BULLETIN_NO_DEDUCTIONS = "没有扣分。"
+BULLETIN_NO_BONUSES = "没有加分。"
+BULLETIN_NO_MONTH_CASES = "本月没有登记案件。"
+BULLETIN_RANKING_HEAD = ("名次", "社区", "上级考核", "本办考核", "群众满意度", "综合得分", "扣分", "加分", "最终得分")
+BULLETIN_COMPONENTS_HEAD = ("社区", "上级考核", "依据", "本办考核", "依据", "群众满意度", "依据")
+BULLETIN_MONTH_HEAD = ("社区", "本月上级考核", "本月登记", "已整改", "逾期未整改", "待整改", "已作废")
+BULLETIN_MONTH_CASES_HEAD = ("案件", "问题类别", "来源", "地点", "发现", "整改期限", "状态")
+BULLETIN_FUND_HEAD = ("角色", "每人（元）", "人数", "金额（元）")
+BULLETIN_CHART_LEGEND = ("上级考核", "本办考核", "群众满意度", "最终得分")
+BULLETIN_NO_SCORE = "未评"
+BULLETIN_FUND_NONE = "尚未录入奖惩基金名单。"
+BULLETIN_FUND_TOTALS = "责任金 {deposits} 元，办事处匹配 {match} 元，合计 {total} 元。"
+BULLETIN_COMMUNITY_FILES = "各社区的扣分、加分明细及照片证据见各社区的通报附件。"
+# one line item and its case's evidence
+BULLETIN_POINTS = "{points} 分"
+BULLETIN_CASE_FACTS = "问题类别：{category}；来源：{source}；地点：{place}"
+BULLETIN_CASE_DATES = "发现：{found}；整改期限：{deadline}；登记人：{by}"
+BULLETIN_RECTIFIED = "整改到位：{day}（{timely}）"
+BULLETIN_ON_TIME = "按期"
+BULLETIN_LATE = "逾期"
+BULLETIN_NOT_RECTIFIED = "尚未整改到位"
+BULLETIN_VOIDED = "已作废：{reason}"
+BULLETIN_CHECKS = "复查：{checks}"
+BULLETIN_CHECK = "{day} {outcome}{note}"
+BULLETIN_NO_CHECKS = "复查：尚无"
+BULLETIN_REPORTS = "社区整改反馈：{reports}"
+BULLETIN_EXEMPTED = "免于加扣，理由：{reason}"
+BULLETIN_EXEMPTION_ASKED = "社区申请免责：{reason}"
+BULLETIN_EXEMPTION_REFUSED = "免责申请未获同意：{reason}"
+BULLETIN_RECURRENCE = "再次出现：前案 {ref}，{category}，{place}，发现于 {found}，{rectified}"
+BULLETIN_RECURRENCE_UNKNOWN = "再次出现：前案 {ref}（办事处没有该案件的记录）"
+BULLETIN_MARKS = "证据存疑：{marks}"
+BULLETIN_PHOTO_BEFORE = "整改前"
+BULLETIN_PHOTO_AFTER = "整改后"
+BULLETIN_PHOTO_EARLIER_BEFORE = "前案整改前"
+BULLETIN_PHOTO_EARLIER_AFTER = "前案整改后"
+BULLETIN_PHOTO_MISSING = "照片未同步"
+BULLETIN_NO_PHOTOS = "没有照片。"
+BULLETIN_BONUS_LINE = "{date}：{description}"
+BULLETIN_CLOSING = "特此通报。"
+BULLETIN_FILE_MAIN = "{title}.pdf"
+BULLETIN_FILE_COMMUNITY = "{title}-{community}{volume}.pdf"
+BULLETIN_FILE_VOLUME = "-{n}"
+BULLETIN_PACK_FILE = "{title}.zip"
+CLI_BULLETIN_WRITTEN = "已写出 {n} 个文件到 {dir}："
+CLI_BULLETIN_BAD_MONTH = "月份应为 {year} 年的月份，如 {year}-06，却是“{value}”"
+CLI_BULLETIN_MONTH_AND_AS_OF = "--month 和 --as-of 只能用一个"
+DASH_BULLETIN = "下载通报"
+DASH_BULLETIN_MONTH = "月份"
+DASH_BULLETIN_WHOLE_YEAR = "全年"
+DASH_BULLETIN_HINT = "通报（PDF，压缩包）：街道总表一份，每个社区一份，含每项扣分、加分的照片证据。"
+
+# --- case lists for others' systems (export.py) ----------------------------------------------------
+EXPORT_HEAD = ("案件编号", "案件 ID", "社区", "问题类别", "来源", "地点", "问题描述", "纬度", "经度", "发现时间",
+               "整改期限", "状态", "整改到位时间", "是否按期", "登记人", "证据存疑", "整改前照片", "整改后照片")
+EXPORT_SHEET = "案件"
+EXPORT_YES = "是"
+EXPORT_NO = "否"
+EXPORT_STATUS = {
+    "open": "待整改", "due_soon": "即将到期", "due_today": "今日到期", "overdue": "已逾期",
+    "rectified_on_time": "按期整改", "rectified_late": "逾期整改", "voided": "已作废",
+}
+EXPORT_FILE = "案件清单-{year}{community}{status}.{ext}"
+CLI_EXPORT_WRITTEN = "已导出 {n} 个案件到 {path}"
+CLI_EXPORT_BAD_STATUS = "没有这个状态“{value}”，应为 {choices}"
+DASH_EXPORT_CASES = "导出案件清单"
+DASH_EXPORT_CASES_HINT = "按当前筛选（社区、状态）导出本年度的案件：Excel、CSV（UTF-8）或 GeoJSON（地图软件）。"

@@ -92,8 +92,10 @@ def parse_day(text: str | None) -> date | None:
 
 def recurrence_build(desk, kind: str, case_id: str, earlier_case_id: str):
     def build(store, user):
-        _fresh(store, case_id)
-        return [cmd.link_recurrence(kind, case_id, earlier_case_id, office_actor(user), desk.stamp())]
+        new = _fresh(store, case_id)
+        # the rules' recurrence (same community and category, an earlier rectified case): refused otherwise
+        return [cmd.link_recurrence(kind, case_id, earlier_case_id, office_actor(user), desk.stamp(),
+                                    new=new, earlier=store.case(earlier_case_id), check=True)]
 
     return build
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from fieldapp.domain.events import CaseRegistered, Event, Payload, new_id
+from fieldapp.domain.projection import RECTIFIED
 from fieldapp.domain.rules import Rules
 from fieldapp.office import users
 from fieldapp.office.dashboard.live import LiveBoard, Snapshot, open_store_factory
@@ -126,7 +127,8 @@ def _differs(store, event: Event) -> bool:
 def known_case_lookup(store) -> Callable[[str], KnownCase | None]:
     def lookup(case_id: str) -> KnownCase | None:
         state = store.case(case_id)
-        return None if state is None else KnownCase(state.case_id, state.source, state.found_at)
+        return None if state is None else KnownCase(state.case_id, state.source, state.found_at, state.community,
+                                                    state.category, state.lifecycle == RECTIFIED)  # fmt: skip
 
     return lookup
 
