@@ -1,6 +1,8 @@
 """Fill a store with a living sample: cases across the communities in every state, with photos.
 
-Used by `--demo` so that a newcomer sees a working app, and by benchmarks.
+Used by trial mode (试用, fieldapp/ui/trial.py: `--demo`, or 先试用 on the first-run screen) in a
+data folder of its own, so that a newcomer sees a working app, and by benchmarks. Every event
+carries a trial id (``trial-…``), which no office takes.
 Photos are drawn here (a street scene in flat colours), so nothing is fetched.
 """
 
@@ -31,6 +33,10 @@ NOTES = {
     "L4": ["非机动车乱停", "机动车占用盲道"],
     "L5": ["乱倒污水", "随手乱扔垃圾"],
 }
+#: The sample's inspectors: trial ids (sync.protocol.is_trial_id: never taken by an office) and
+#: the names the screens show for them (kept as the trial store's people directory).
+SAMPLE_PEOPLE = {"trial-inspector-1": "王明（示例）", "trial-inspector-2": "李娜（示例）",
+                 "trial-inspector-3": "赵强（示例）"}
 PLACES = ["建设路", "人民路", "文化街", "新华路", "解放路", "东风巷", "金水路", "菜市场北口"]
 
 
@@ -66,7 +72,7 @@ def fill_demo(store: Store, photo_dir: Path, now: datetime, *, cases: int = 48, 
     """Register `cases` cases over the last three weeks; returns how many were made."""
     rng = random.Random(seed)
     rules = store.rules
-    inspectors = [cmd.Actor(f"demo-inspector-{i}", f"demo-phone-{i}") for i in range(1, 4)]
+    inspectors = [cmd.Actor(actor, f"trial-phone-{i}") for i, actor in enumerate(SAMPLE_PEOPLE, start=1)]
     made = 0
     for i in range(cases):
         found = now - timedelta(days=rng.randint(0, 21), hours=rng.randint(0, 8))

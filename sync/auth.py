@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR
 from fieldapp.store import Store
-from sync.protocol import is_local_actor
+from sync.protocol import is_local_actor, is_trial_id
 from sync.storage import iso, utc_now
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or typed from paper
@@ -88,6 +88,8 @@ def create_code(store: Store, inspector: str, communities: list[str], *, role: s
         raise ValueError("the inspector id must be 1–64 characters")
     if role not in DEVICE_ROLES:
         raise ValueError(f"unknown role {role!r}; a phone is enrolled as one of: {', '.join(DEVICE_ROLES)}")
+    if is_trial_id(inspector):
+        raise ValueError(f"{inspector!r} is the id of sample data (试用); choose another inspector id")
     if store.db.execute("SELECT 1 FROM sync_devices WHERE local_actor = ? LIMIT 1", [inspector]).fetchone():
         raise ValueError(f"{inspector!r} is a phone's id from before its enrolment; choose another inspector id")
     known = {c.code for c in store.rules.communities}
@@ -132,6 +134,10 @@ def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
     under that id will be refused as `actor_mismatch`, visibly).
     """
     now = now or utc_now()
+    if is_trial_id(local_actor) or is_trial_id(local_device):
+        # A phone in trial mode (试用): its sample records must never reach the office. Refused
+        # before the code is looked at, so the code stays good for the phone once it is cleared.
+        raise EnrolError("trial_data", "this phone holds sample data (trial mode); discard it first")
     code_hash = _hash(normalise_code(code))
     with store.write():  # BEGIN IMMEDIATE: two phones racing for one code cannot both win
         row = store.db.execute(

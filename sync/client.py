@@ -30,10 +30,12 @@ from sync import protocol as p
 from sync.channel import Channel, RetryPolicy, SyncError
 from sync.downloads import MAX_BYTES, MAX_PHOTOS, Downloads
 from sync.phonebook import META_LAST_SERVER, PhoneBook
+from sync.people import remember as remember_people
 from sync.pusher import Pusher, Uploads
 from sync.rulesync import take_rules
 from sync.result import DONE, HELLO, PULL, PUSH, Progress, SyncIssue, SyncResult
 from sync.storage import iso, wire_event
+from sync.trial import refuse_if_trial
 
 log = logging.getLogger("fieldapp.sync.client")
 
@@ -61,8 +63,10 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
     the returned `inspector` (fieldapp.ui.data.enrol_phone does both). The returned `role`
     (inspector or community) is kept too: `sync.phonebook.role(store)`.
 
-    Returns what the office said about the device (never the token). Raises SyncError.
+    Returns what the office said about the device (never the token). Raises SyncError
+    (``trial_data`` before any request if the store holds sample data: sync/trial.py).
     """
+    refuse_if_trial(store)
     nonce = secrets.token_urlsafe(16)  # same nonce on every retry: a lost answer is not a lost code
     request = {"code": code, "label": label, "nonce": nonce}
     if local_actor:
@@ -124,6 +128,10 @@ class SyncClient:
         self._progress = Progress(HELLO)
         creds = self.book.credentials()
         url = self.server_url or creds["server_url"]
+        try:
+            refuse_if_trial(self.store)  # sample data (试用) never goes: not a byte, not a request
+        except SyncError as exc:
+            return self._finish(result, exc)
         if not creds["token"] or not url:
             return self._finish(result, SyncError("not_enrolled", "enrol this phone first"))
         self._report(phase=HELLO)
@@ -186,6 +194,8 @@ class SyncClient:
         if self.store.get_meta(META_LAST_SERVER) != server_id:
             self.store.set_meta(META_LAST_SERVER, server_id)
         self._limits = p.Limits.from_dict(body.get("limits"))
+        if "people" in body:  # who is who at the office: the screens show names (sync/people.py)
+            remember_people(self.store, body["people"])
         return Hello(server_id, self._limits, max_seq, body.get("rules_digest"))
 
     def _measure_skew(self, reply, result: SyncResult) -> None:

@@ -39,6 +39,7 @@ from sync import protocol as p
 from sync.blobs import BlobStore
 from sync.intake import take_events
 from sync.phonebook import META_LAST_SERVER, PhoneBook
+from sync.trial import holds_trial_data
 
 FORMAT = "fieldapp-outbox"
 VERSION = 1
@@ -96,6 +97,8 @@ def export_outbox(store: Store, photo_dir: str | Path, now: datetime | None = No
     """The file's bytes, and what is in it. Raises OutboxError("not_enrolled") before enrolment."""
     book = PhoneBook(store)
     creds = book.credentials()
+    if holds_trial_data(store):
+        raise OutboxError("trial_data")  # sample data (试用) never leaves the phone
     if not creds["token"] or not creds["device_id"]:
         raise OutboxError("not_enrolled")
     server_id = store.get_meta(META_LAST_SERVER) or ""

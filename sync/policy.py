@@ -100,6 +100,8 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
         return _refuse(event_id, p.REASON_INVALID, str(exc))
     # The office assigns server_seq; whatever the phone sent is not ours to keep.
     event = dataclasses.replace(event, server_seq=None)
+    if p.is_trial_id(event.actor) or p.is_trial_id(event.device):
+        return _refuse(event.id, p.REASON_TRIAL, "sample data (trial mode) is never taken")
     if event.actor not in device.actors:
         return _refuse(event.id, p.REASON_ACTOR, f"actor {event.actor!r} is not this device's {device.role}")
     if device.role not in event.data.ROLES or (

@@ -22,6 +22,10 @@ SHA256_RE = re.compile(r"[0-9a-f]{64}")
 # The actor id a phone stamps on its events before it is enrolled (fieldapp.ui.data.default_inspector_id):
 # the only shape of id the office accepts as a device's alias — never a person's name.
 LOCAL_ACTOR_RE = re.compile(r"inspector-[0-9a-f]{8}")
+# Sample data (试用, fieldapp.demo / fieldapp.ui.trial) carries device and actor ids with these
+# prefixes (``trial-`` now; ``demo-phone-`` / ``demo-inspector-`` in data folders filled by older
+# versions): a phone holding such records may not enrol or sync, and the office refuses them.
+TRIAL_PREFIXES = ("trial-", "demo-phone-", "demo-inspector-")
 
 # A device clock further than this from the office's is flagged (not corrected:
 # the device clock orders nothing, it is only shown and used for deadlines).
@@ -71,8 +75,9 @@ REASON_COMMUNITY = "community_not_allowed"  # not one of this device's communiti
 REASON_UNKNOWN_CASE = "unknown_case"  # the office has no registration for the event's case
 REASON_CLOSED = "case_closed"  # a community device wrote about a case no longer open (rectified or voided)
 REASON_NOT_EXEMPTIBLE = "not_exemptible"  # exemption asked for a case whose source the rules do not exempt
+REASON_TRIAL = "trial_data"  # sample data (试用): its actor or device is a trial id (`is_trial_id`)
 REJECTION_REASONS = (REASON_INVALID, REASON_ACTOR, REASON_ROLE, REASON_COMMUNITY, REASON_UNKNOWN_CASE,
-                     REASON_CLOSED, REASON_NOT_EXEMPTIBLE)
+                     REASON_CLOSED, REASON_NOT_EXEMPTIBLE, REASON_TRIAL)
 
 # --- error codes --------------------------------------------------------------------
 # Sent by the office in {"protocol": ..., "error": {"code", "message"}} with the status.
@@ -90,6 +95,7 @@ SERVER_ERRORS: dict[str, int] = {
     "enrol_code_invalid": 403,
     "enrol_code_expired": 403,
     "enrol_code_used": 403,
+    "trial_data": 403,  # enrolment from a phone in trial mode (试用: sample data), or a trial id
     "not_found": 404,
     "method_not_allowed": 405,
     "server_error": 500,
@@ -133,6 +139,11 @@ def is_sha256(value: object) -> bool:
 
 def is_local_actor(value: object) -> bool:
     return isinstance(value, str) and LOCAL_ACTOR_RE.fullmatch(value) is not None
+
+
+def is_trial_id(value: object) -> bool:
+    """An actor or device id of sample data (试用): never a real person's or phone's."""
+    return isinstance(value, str) and value.startswith(TRIAL_PREFIXES)
 
 
 def error_body(code: str, message: str) -> dict:

@@ -36,6 +36,7 @@ from fieldapp.photos import sweep_temp_files
 from fieldapp.rules import RuleBook, folder_stamp
 from fieldapp.store import Store
 from sync import auth, policy
+from sync.people import directory as people_directory
 from sync import protocol as p
 from sync import storage
 from sync.blobs import BlobStore
@@ -318,10 +319,12 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
         device = await device_of(request)
         office.later(auth.touch, device.device_id)  # "last seen" is not worth a wait
         top = await office.read(storage.max_seq)
+        people = await office.read(people_directory)  # actor id → name: phones show names (sync/people.py)
         return reply({
             "version": p.VERSION,
             "server_id": office.server_id,
             "server_time": storage.iso(office.clock()),
+            "people": people,
             "max_seq": top,
             "limits": office.limits.to_dict(),
             "rules_digest": office.rule_book().digest,

@@ -26,8 +26,9 @@ from fieldapp.ui.autosync import enabled_by_env
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of, prepare_data_dir
 from fieldapp.ui.device import Device
-from fieldapp.ui.screens import Tab, tab_index, tabs_for
-from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, build_theme
+from fieldapp.ui.screens import Tab, first_run, tab_index, tabs_for
+from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, Palette, build_theme
+from fieldapp.ui.trial import Phone
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,19 @@ class Shell:
 
     The tabs are those of the app the phone is enrolled as (an inspector's or a
     community's, `screens.tabs_for`); an enrolment that changes it reshapes the frame.
+
+    With a `Phone` (the app; fieldapp/ui/trial.py): a new phone shows the first-run screen
+    instead of the tabs, trial mode shows its sample folder under a 试用 banner on every
+    screen, and a change of either (in any session) rebuilds the frame (`folder_changed`).
     """
 
-    def __init__(self, page: ft.Page, ctx: AppContext, tabs: Optional[tuple[Tab, ...]] = None):
+    def __init__(self, page: ft.Page, ctx: AppContext, tabs: Optional[tuple[Tab, ...]] = None,
+                 phone: Optional[Phone] = None):
         self.page = page
+        self.phone = phone
+        if phone is not None:
+            ctx = phone.ctx
+            phone.follow(self)
         self.fixed_tabs = tabs
         self.tabs = tabs or tabs_for(data_of(ctx).settings)
         #: the session's services (file picker, GPS, camera), referenced for its lifetime
@@ -55,6 +65,13 @@ class Shell:
         self.body = ft.Container(expand=True)
         self.nav = ft.NavigationBar(destinations=self._destinations(), selected_index=0,
                                     on_change=self._on_nav_change)
+        self.banner = ft.Semantics(identifier="trial-banner", container=True, visible=False, content=ft.Container(
+            ft.Row([ft.Icon(ft.Icons.SCIENCE_OUTLINED, color=Palette.DUE_TODAY, size=20),
+                    ft.Text(strings.TRIAL_BANNER, color=Palette.DUE_TODAY, weight=ft.FontWeight.W_600,
+                            expand=True),
+                    ft.TextButton(strings.TRIAL_DISCARD, on_click=self._ask_discard, height=48)],
+                   spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+            bgcolor="#FFF1D6", padding=ft.Padding.only(left=16, right=4)))
 
     def _destinations(self) -> list[ft.NavigationBarDestination]:
         return [ft.NavigationBarDestination(icon=t.icon, selected_icon=t.selected_icon, label=t.label)
@@ -80,10 +97,51 @@ class Shell:
         return self.tabs[self.nav.selected_index]
 
     def mount(self) -> None:
-        """Put the shell on the page and show the first tab."""
+        """Put the shell on the page and show the first tab (a new phone: the first run)."""
+        self.page.add(ft.SafeArea(content=ft.Column([self.banner, self.body], spacing=0, expand=True),
+                                  expand=True))
+        self._start()
+
+    def _start(self) -> None:
+        """The first run, or the first tab (with the 试用 banner when there is sample data)."""
+        due, sample = self.phone.state() if self.phone is not None else (False, False)
+        self.banner.visible = sample
+        if due:
+            self.page.navigation_bar = None
+            self.body.content = first_run.FirstRunView(self.ctx, self.phone).root
+            return
         self.page.navigation_bar = self.nav
-        self.page.add(ft.SafeArea(content=self.body, expand=True))
         self._show(self.tabs[0])
+
+    def folder_changed(self) -> None:
+        """The phone left the first run, or entered or left trial mode (in any session):
+        rebuild on this session's loop with the context the phone shows now."""
+        self.page.run_task(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self.ctx = self.phone.ctx.for_session(self.page, self.navigate, self.device)
+        self.views = {}
+        self.tabs = self.fixed_tabs or tabs_for(data_of(self.ctx).settings)
+        self.nav.destinations = self._destinations()
+        self.nav.selected_index = 0
+        self._start()
+        self.page.update()
+
+    def _ask_discard(self, e=None) -> None:
+        """放弃试用数据: asked first; then the sample goes and the first run comes back."""
+        async def discard(_e=None) -> None:
+            self.page.pop_dialog()
+            try:
+                await self.phone.discard()
+            except Exception:  # noqa: BLE001 - a disk error: the banner stays, say so
+                log.exception("trial data not discarded")
+                self.page.show_dialog(ft.SnackBar(ft.Text(strings.TRIAL_DISCARD_FAILED)))
+
+        self.page.show_dialog(ft.AlertDialog(
+            modal=True, title=ft.Text(strings.TRIAL_DISCARD_TITLE), content=ft.Text(strings.TRIAL_DISCARD_TEXT),
+            actions=[ft.TextButton(strings.CANCEL, on_click=lambda _e: self.page.pop_dialog()),
+                     ft.FilledButton(strings.TRIAL_DISCARD_OK, on_click=discard,
+                                     style=ft.ButtonStyle(bgcolor=Palette.ERROR))]))
 
     def navigate(self, key: str) -> None:
         """Switch to tab `key` from code (e.g. after saving a case go to "cases"); first
@@ -145,9 +203,11 @@ def build_main(ctx: AppContext) -> Callable[[ft.Page], None]:
     if enabled_by_env():
         ctx.data.start_autosync()
 
+    phone = Phone(ctx)  # the folder shown (the phone's, or the trial's) and the first run
+
     def session_main(page: ft.Page) -> None:
         setup_page(page)
-        Shell(page, ctx).mount()
+        Shell(page, ctx, phone=phone).mount()
 
     return session_main
 

@@ -234,11 +234,24 @@ def enable_semantics(page: Page, timeout_ms: int = UI_TIMEOUT_MS) -> None:
                 raise
 
 
-def open_app(page: Page, url: str, timeout_ms: int = UI_TIMEOUT_MS) -> Page:
-    """Load the app, enable semantics, wait until the bottom tabs are there."""
+def open_app(page: Page, url: str, timeout_ms: int = UI_TIMEOUT_MS, *, first_run: str = "later") -> Page:
+    """Load the app, enable semantics, wait until the bottom tabs are there.
+
+    A new phone (empty data folder) starts on the first-run screen: `first_run="later"` taps
+    暂不连接 there (as most tests want the app itself); ``"stay"`` returns on that screen.
+    """
+    from fieldapp.ui import strings
+
     page.goto(url)
     enable_semantics(page, timeout_ms)
-    page.get_by_role("tablist").first.wait_for(state="visible", timeout=timeout_ms)
+    tabs = page.get_by_role("tablist").first
+    welcome = page.locator('[flt-semantics-identifier="screen-first-run"]')
+    tabs.or_(welcome).first.wait_for(state="visible", timeout=timeout_ms)
+    if welcome.count() and not tabs.is_visible():
+        if first_run == "stay":
+            return page
+        page.get_by_role("button", name=strings.FIRST_RUN_LATER).tap()
+    tabs.wait_for(state="visible", timeout=timeout_ms)
     return page
 
 

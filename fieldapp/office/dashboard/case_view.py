@@ -28,6 +28,7 @@ from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
+from fieldapp.ui.names import Names
 from fieldapp.ui.evidence_view import evidence_panel
 from fieldapp.ui.theme import Palette
 
@@ -127,6 +128,7 @@ class CaseDialog:
 
     async def load(self) -> None:
         state, photos = await self.ctx.desk.read(queries.case_detail, self.case_id)
+        self.names = await self.ctx.desk.read(Names.of_office)  # who is who: names, not ids
         self.state = state
         if state is None:
             self.message.show(strings.CASE_GONE, "error")
@@ -152,7 +154,7 @@ class CaseDialog:
                    vertical_alignment=ft.CrossAxisAlignment.CENTER),  # fmt: skip
             w.small(strings.DASH_CASE_SOURCE.format(source=f"{s.source} {source.name}")),
             w.small(f"{strings.DEADLINE_ON.format(date=fmt.date_full(s.deadline))} · {strings.REGISTERED_AT} "
-                    f"{fmt.time_short(s.found_at, tz)} · {strings.REGISTERED_BY.format(who=s.registered_by)}"),
+                    f"{fmt.time_short(s.found_at, tz)} · {strings.REGISTERED_BY.format(who=self.names(s.registered_by))}"),
             ft.Text(" ".join(x for x in (s.place, s.note) if x) or strings.NO_PLACE),
         ]  # fmt: skip
         marks = []
@@ -208,7 +210,7 @@ class CaseDialog:
             entries.append(ft.Row([
                 ft.Icon(ft.Icons.CIRCLE, size=10, color=Palette.PRIMARY),
                 ft.Text(text, expand=True),
-                w.small(f"{fmt.time_short(h.at, tz)} · {h.actor}"),
+                w.small(f"{fmt.time_short(h.at, tz)} · {self.names(h.actor)}"),
             ], vertical_alignment=ft.CrossAxisAlignment.START))  # fmt: skip
         return w.labelled("case-timeline", ft.Column(entries, spacing=8))
 

@@ -22,6 +22,7 @@ from fieldapp.office.dashboard.case_view import recurrence_build, recurrence_tex
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
+from fieldapp.ui.names import Names
 from fieldapp.ui.evidence_view import mark_words
 from fieldapp.ui.theme import Palette
 
@@ -78,6 +79,7 @@ class CasesScreen:
         now = ctx.now()
         community = None if self.community == ALL_COMMUNITIES else self.community
         rows = await ctx.desk.read(queries.case_list, now, community, self.status, self.limit)
+        self.names = await ctx.desk.read(Names.of_office)  # 登记人 by name (fieldapp/ui/names.py)
         counts = await ctx.desk.read(queries.status_counts, now)
         proposals = await ctx.desk.read(queries.recurrence_proposals)
         external = await ctx.desk.read(queries.external_cases)
@@ -192,7 +194,7 @@ class CasesScreen:
                 w.cell_text(mark_words(r.marks), colour=Palette.DUE_TODAY, width=150,
                             identifier=f"case-marks-{r.case_id}") if r.marks else w.cell_text(""),
                 w.cell_text(fmt.date_full(r.deadline)),
-                w.cell_text(r.registered_by, max_lines=1),
+                w.cell_text(self.names(r.registered_by), max_lines=1),
             ], on_select=w.on(ctx.open_case, r.case_id)))  # fmt: skip
         self.table.content = w.table(
             [strings.DASH_COL_STATUS, strings.DASH_COL_COMMUNITY, strings.DASH_COL_CATEGORY, strings.DASH_COL_SOURCE,

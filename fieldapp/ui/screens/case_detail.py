@@ -28,6 +28,7 @@ from fieldapp.ui.components import (
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService
 from fieldapp.ui.device import Device, LocationUnavailable
+from fieldapp.ui.names import Names
 from fieldapp.ui.evidence_view import evidence_panel
 from fieldapp.ui.photo_input import PhotoInput
 from fieldapp.ui.theme import Palette
@@ -55,6 +56,7 @@ class CaseDetailView:
         self.on_back = on_back
         self.changed = False
         self.detail: Optional[queries.CaseDetail] = None
+        self.names = Names()  # actor id → name (fieldapp/ui/names.py), read with the case
         self.community_names, self.category_names = queries.names(data.rules)
         self.source_codes = {src.code for src in data.rules.sources}
         self.community_mode = data.settings.is_community
@@ -80,6 +82,7 @@ class CaseDetailView:
         try:
             self.detail = await self.data.run(queries.case_detail, self.data.photo_dir,
                                               self.ctx.clock(), self.case_id)
+            self.names = await self.data.run(Names.of_phone, self.data.settings)
         except Exception as exc:  # noqa: BLE001
             log.exception("loading case %s", self.case_id)
             self.detail = None
@@ -119,7 +122,7 @@ class CaseDetailView:
         if s.note:
             facts.append(_line(ft.Icons.NOTES, s.note))
         facts.append(_line(ft.Icons.SCHEDULE, f"{strings.REGISTERED_AT} {fmt.time_short(s.found_at, tz, today)}"
-                                              f" · {strings.REGISTERED_BY.format(who=s.registered_by)}"))
+                                              f" · {strings.REGISTERED_BY.format(who=self.names(s.registered_by))}"))
         if s.sightings:
             facts.append(_line(ft.Icons.VISIBILITY, strings.SIGHTINGS.format(n=s.sightings)))
         facts.append(_line(ft.Icons.FLAG_OUTLINED, strings.SOURCE_LINE.format(
@@ -194,7 +197,7 @@ class CaseDetailView:
 
         before_sha, before_data = d.before[0]
         after_sha = report.photos[0]
-        text = strings.REPORTED_BY.format(who=report.actor, when=fmt.time_short(report.reported_at,
+        text = strings.REPORTED_BY.format(who=self.names(report.actor), when=fmt.time_short(report.reported_at,
                                                                                    self.data.rules.tz,
                                                                                    self.ctx.today()))
         if report.note:
@@ -250,7 +253,7 @@ class CaseDetailView:
                 ft.Icon(ft.Icons.CIRCLE, size=10, color=Palette.PRIMARY),
                 ft.Column([
                     ft.Text(text, theme_style=ft.TextThemeStyle.BODY_MEDIUM),
-                    ft.Text(f"{fmt.time_short(h.at, tz, today)} · {h.actor}",
+                    ft.Text(f"{fmt.time_short(h.at, tz, today)} · {self.names(h.actor)}",
                             theme_style=ft.TextThemeStyle.BODY_SMALL),
                 ], spacing=0, expand=True),
             ], vertical_alignment=ft.CrossAxisAlignment.START))
