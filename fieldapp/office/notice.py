@@ -102,11 +102,12 @@ def time_left(days: int) -> str:
     return strings.DUE_IN_DAYS.format(n=days)
 
 
-def progress(reported_on: date | None, failed_check: str | None, exemption: str) -> str:
-    """复查未通过：reason / 社区已于6月1日反馈整改，待复查 / 已申请免责… ("" if none of them)."""
+def progress(reported_on: date | None, failed_check: str | None, exemption: str, date_text=None) -> str:
+    """复查未通过：reason / 社区已于6月1日反馈整改，待复查 / 已申请免责… ("" if none of them);
+    `date_text` writes the date (the notice's short_date unless given: the dashboard's date_full)."""
     parts = []
     if reported_on is not None:
-        parts.append(strings.NOTICE_REPORTED.format(date=short_date(reported_on)))
+        parts.append(strings.NOTICE_REPORTED.format(date=(date_text or short_date)(reported_on)))
     elif failed_check is not None:
         parts.append(strings.NOTICE_CHECK_FAILED.format(reason=failed_check)
                      if failed_check else strings.NOTICE_CHECK_FAILED_PLAIN)  # fmt: skip

@@ -473,7 +473,7 @@ DASH_NO_RULES_YEAR = ("还没有{year}年度的考核规则：{year}年登记的
 
 # --- 登录 -------------------------------------------------------------------------------
 DASH_LOGIN_TITLE = "工作人员登录"
-DASH_LOGIN_HINT = "账户由管理员用 fieldapp office user add 创建。"
+DASH_LOGIN_HINT = "还没有账户或忘了密码：请找管理员。"
 DASH_USERNAME = "用户名"
 DASH_PASSWORD = "密码"
 DASH_LOGIN = "登录"
@@ -534,6 +534,15 @@ DASH_COL_CASE = "案件"
 DASH_DEDUCTION = "扣分"
 DASH_BONUS = "加分"
 DASH_OPEN_CASE = "查看案件"
+DASH_OPEN_COMMUNITY = "查看详情"
+DASH_RECURRENCE_REASON = "整改后同一问题再次出现"
+DASH_NOTE_CASE = "案件“{label}”"  # a note's case on the screen (the report names it by a short id)
+#: notes naming a case's source: by its name in the rules (fieldapp.domain.scoring N_* codes)
+DASH_NOTE_TEXTS = {
+    "unverified": "案件“{case}”（来源：{source}）尚未核查属实，不计分",
+    "exemption_ignored": "案件“{case}”（来源：{source}）不适用免于加扣，已忽略",
+}
+DASH_RULE_SOURCE = "{source}：{part}"  # a line item's rule: its source by name, and base or further
 
 # --- 案件 ---------------------------------------------------------------------------------
 DASH_CASES_TITLE = "案件"
@@ -567,7 +576,7 @@ DASH_NOT_VERIFIED = "未核实"
 DASH_EXEMPT = "免于扣分"
 DASH_EXEMPTED = "已免于扣分"
 DASH_EXEMPT_TITLE = "确因特殊情况无法整改"
-DASH_EXEMPT_HINT = "免于未按期整改的加扣分（只适用于 A、B 类）。请写明理由，报表中会列出。"
+DASH_EXEMPT_HINT = "免于未按期整改的加扣分（只适用于来源为{sources}的案件）。请写明理由，报表中会列出。"
 DASH_EXEMPT_REASON = "免于扣分理由"
 DASH_SAVED_VERIFY = "已记录：经核查属实"
 DASH_SAVED_EXEMPT = "已记录：免于扣分"
@@ -599,7 +608,7 @@ DASH_ENTRY_CELL = "{community} {month}月"
 DASH_ENTRY_OFFICE = "本办考核"
 DASH_ENTRY_BONUS = "加分"
 DASH_ENTRY_SURVEY = "满意度调查（纸质问卷汇总）"
-DASH_ENTRY_CASE = "外部案件（A、B、C、E 类）"
+DASH_ENTRY_CASE = "外部案件（上级批示转办、媒体曝光、群众反映、区整治办发现等）"
 DASH_ENTRY_FUND = "奖惩基金名单"
 DASH_ENTRY_FUND_HINT = "每个角色填写姓名，用顿号或逗号分开；保存后替换原名单。"
 DASH_ENTRY_ROLE = "{role}（{deposit} 元/人）"
@@ -609,7 +618,12 @@ DASH_ENTRY_IMPORT_HINT = ("上级考核或满意度模板（.xlsx）：先全部
 DASH_CHOOSE_FILE = "选择文件并导入"
 DASH_IMPORTING = "正在检查并导入…"
 DASH_IMPORT_ERRORS = "{file}：{n} 处错误，未导入任何记录"
-DASH_IMPORT_OK = "{file}：已导入 {records} 条记录，新增 {new} 条，已存在 {already} 条"
+DASH_IMPORT_OK = "{file}：已导入{what}"
+DASH_IMPORT_ALREADY = "（其中 {n} 项以前已导入过，没有重复记分）"
+#: what an import brought, by kind ("4 个上级考核月度得分、2 次满意度调查汇总")
+DASH_IMPORT_WHAT = {"score.superior": "{n} 个上级考核月度得分", "survey.tallied": "{n} 次满意度调查汇总",
+                    "score.office": "{n} 次本办考核", "bonus.awarded": "{n} 项加分", "case.registered": "{n} 个外部案件"}
+DASH_IMPORT_OTHER = "{n} 项案件处理记录"
 DASH_IMPORT_WHERE = "位置"
 DASH_IMPORT_WHY = "原因"
 DASH_FIELD_COMMUNITY = "社区"
@@ -628,9 +642,11 @@ DASH_FIELD_CASE_NOTE = "问题描述"
 DASH_FIELD_VERIFIED = "已核查属实"
 DASH_SAVE = "保存"
 DASH_SAVE_SCORES = "保存得分"
-DASH_SAVED_N = "已保存 {n} 条记录"
+DASH_SAVED_WHAT = "已保存：{what}"
+DASH_SAVED_MONTH_SCORES = "已保存 {n} 个月度得分"
+DASH_ENTRY_READ_ONLY = "只读账户：这里只能查看，不能录入或修改。"
 DASH_SAVED_NONE = "没有改动"
-DASH_ALREADY = "这条记录已录入过，没有重复记分"
+DASH_ALREADY = "这一项以前已录入过，没有重复记分"
 DASH_CONFLICT = "这个案件编号已录入过，内容不同：没有保存"
 DASH_REFUSED_READ_ONLY = "只读账户不能录入或修改：没有保存。"
 DASH_REFUSED_SESSION = "登录已过期或账户已停用：没有保存，请重新登录。"
@@ -649,12 +665,12 @@ DASH_FUND_MATCH = "办事处匹配（1:{ratio}）"
 DASH_FUND_TOTAL = "基金总额"
 DASH_FUND_YUAN = "{n} 元"
 DASH_FUND_RANKING = "兑现所依据的排名"
-DASH_FUND_RANKING_HINT = "奖惩办法不在收到的方案中：这里列出基金总额和据以兑现的排名。"
+DASH_FUND_RANKING_HINT = "这里列出基金总额和兑现所依据的年终排名；具体怎样奖惩，按办事处的奖惩办法执行。"
 
 # --- 督办 (fieldapp/office/dashboard/supervision.py) --------------------------------------------
 DASH_NAV_SUPERVISION = "督办"
 DASH_SUP_TITLE = "督办"
-DASH_SUP_HINT = "逾期和{days}天内到期的案件，等待复查超过{recheck_days}天的整改反馈，待答复的免责申请。点一行查看案件。"
+DASH_SUP_HINT = "逾期和{days}天内到期的案件，等待复查超过{recheck_days}天的整改反馈，待答复的免责申请。每行的“查看案件”打开案件。"
 DASH_SUP_EXEMPTIONS = "免责申请（待答复）"
 DASH_SUP_EXEMPTIONS_EMPTY = "没有待答复的免责申请"
 DASH_SUP_REQUEST = "申请理由：{reason}"
@@ -812,8 +828,8 @@ REPORT_READINGS = (
     "整改期限以当地时间（北京时间）期限当天 24 时为止：期限前有一次复查“整改到位”即为按期整改，"
     "之前的“未整改到位”不影响；期限过后仍无“整改到位”的，加扣一次（不按天累计）。",
     "案件计入其登记（发现）时间所在的年度；期限在评分日之后的案件暂不加扣，列为“期限未到”。",
-    "A、B 类案件确因特殊情况无法整改、经办公室标记免于加扣的，只扣基础分，并列出理由。",
-    "作废的案件不计分。经办公室确认的“同一问题再次出现”每次扣 2 分，另按该案件本身的类别计分；"
+    "A、B 类案件确因特殊情况无法整改、经办事处标记免于加扣的，只扣基础分，并列出理由。",
+    "作废的案件不计分。经办事处确认的“同一问题再次出现”每次扣 2 分，另按该案件本身的类别计分；"
     "一个案件同时被认定为多个旧案的再次出现时，只算一次；旧案已作废的不扣。",
     "加分按事件计：中央媒体/全国表彰 +5，省级 +3，市级 +1；省领导/省整治办表扬 +3，市级 +2，区级 +1。",
     "最终得分保留两位小数（四舍五入）后排名；得分相同者名次相同（如 1、2、2、4）。",
@@ -963,15 +979,15 @@ OUTBOX_EXPORTING = "正在导出…"
 OUTBOX_EXPORTED = "已导出 {events} 条记录、{photos} 张照片：{file}"
 OUTBOX_EXPORTED_MISSING = "另有 {n} 张照片在本机找不到，未能导出。"
 OUTBOX_NOTHING = "没有待上传的记录，不需要导出。"
-OUTBOX_IMPORTED = "{file}：{inspector} 的 {events} 条记录，新增 {accepted} 条，已有 {duplicate} 条；新照片 {photos} 张"
-OUTBOX_REJECTED = "{n} 条记录被拒收：{reasons}"
-OUTBOX_WAITING = "{n} 条记录缺少照片，等手机联网同步后补齐"
-OUTBOX_CONFLICTS = "{n} 条记录与办公室已有的内容不同，没有覆盖（见 fieldapp office conflicts）"
+OUTBOX_IMPORTED = "{file}：收到{inspector}手机上的 {events} 项案件记录（登记、照片、复查等），新的 {accepted} 项，以前已收到 {duplicate} 项；新照片 {photos} 张"
+OUTBOX_REJECTED = "{n} 项案件记录没有收下：{reasons}"
+OUTBOX_WAITING = "{n} 项案件记录缺少照片，等手机联网同步后补齐"
+OUTBOX_CONFLICTS = "{n} 项案件记录与办事处已有的内容不同，两份都已保留：请找管理员核对"
 OUTBOX_ERRORS = {
     "not_outbox": "这不是手机导出的数据文件。",
-    "version": "文件版本不受支持：请更新办公室的程序。",
+    "version": "文件版本不受支持：请找管理员更新办事处的程序。",
     "damaged": "文件已损坏或被改动过，没有导入任何记录：请在手机上重新导出。",
-    "unknown_device": "这部手机没有在本办公室登记，没有导入：请先登记手机。",
+    "unknown_device": "这部手机没有在本办事处登记，没有导入：请先登记手机。",
     "revoked": "这部手机的登记已被撤销，没有导入。",
     "too_large": "文件中有过大的内容，没有导入。",
     "not_enrolled": "本机还没有登记，不能导出：请先在“同步”页用登记码登记。",

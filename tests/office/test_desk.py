@@ -4,6 +4,7 @@ download tickets and routes, and the screens' control trees."""
 from __future__ import annotations
 
 import ast
+import re
 import asyncio
 import logging
 import time
@@ -269,7 +270,7 @@ def test_a_phone_outbox_file_uploaded_on_the_dashboard_counts_at_once(office_dir
 
     result, lines, before, after = run(scenario)
     assert (result.accepted, result.photos_stored, result.inspector) == (2, 1, "inspector-9")
-    assert lines[0].startswith("outbox.zip：inspector-9 的 2 条记录，新增 2 条")
+    assert lines[0].startswith("outbox.zip：收到inspector-9手机上的 2 项案件记录（登记、照片、复查等），新的 2 项")
     assert after == before - Decimal("0.1")  # its inspector's D case, overdue on 1 June, costs C4 at once
     with open_office(path, rules) as office:
         assert office.case(case.case_id).community == "C4"
@@ -665,3 +666,170 @@ def test_a_community_with_a_busy_year_shows_its_line_items_a_page_at_a_time(offi
     assert 2 * page < n < 3 * page  # 450 C cases past their deadline: a further deduction each
     assert shown[:3] == [page, True, strings.DASH_ITEMS_COUNT.format(n=n, shown=page)]
     assert shown[3:] == [2 * page, n, False]
+
+
+# --- 录入: errors by the field's label, the field marked; a viewer's forms read-only ---------------------------
+
+
+FIELD_KEY = re.compile(r"[A-Za-z_]+[:：]")  # "score:" — a record key on screen
+
+
+def test_entry_errors_name_the_field_in_chinese_and_mark_it(office_dir, rules):
+    import flet as ft
+
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.office.dashboard.entry import EntryScreen
+    from fieldapp.ui import strings
+    from fieldapp.ui.theme import Palette
+
+    path, _ = office_dir
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("li", "li-password")
+        screen = EntryScreen(DashContext(desk, FakePage(), token=token, user=user))
+        await screen.show(form="office")
+        count = _event_count(path, rules)
+        screen.o_date.value, screen.o_score.value = "2022-13-01", "150"
+        await screen._save_office()
+        said = screen.message.value
+        marked = (screen.o_date.error, screen.o_score.error, screen.o_community.error_text)
+        assert _event_count(path, rules) == count
+        screen.o_date.value, screen.o_score.value = "2022-05-20", "88"
+        await screen._save_office()
+        fixed = (screen.message.value, screen.o_date.error, screen.o_score.error)
+
+        await screen.show(form="survey")
+        screen.s_counts["满意"].value = "-1"
+        await screen._save_survey()
+        survey = (screen.message.value, screen.s_counts["满意"].error, screen.s_counts["不满意"].error)
+
+        await screen.show(form="superior")
+        screen.cells[("C2", 5)].value = "abc"
+        screen.cells[("C3", 5)].value = "90"
+        await screen._save_superior()
+        grid = (screen.message.value, screen.cells[("C2", 5)].border_color, screen.cells[("C2", 5)].tooltip,
+                screen.cells[("C3", 5)].border_color)  # fmt: skip
+        await desk.stop()
+        desk.office.close()
+        return said, marked, fixed, survey, grid, {type(c) for c in w_walk(screen.forms["case"])}
+
+    said, marked, fixed, survey, grid, _kinds = run(scenario)
+    assert said == "没有保存：日期：应为日期（如 2022-06-01），却是“2022-13-01”；得分：150 不在 0–100 之间"
+    assert marked == ("应为日期（如 2022-06-01），却是“2022-13-01”", "150 不在 0–100 之间", None)
+    assert fixed == (strings.DASH_SAVED_WHAT.format(what=strings.DASH_ENTRY_OFFICE), None, None)
+    assert survey == ("没有保存：满意人数：应为不小于 0 的整数，却是“-1”", "应为不小于 0 的整数，却是“-1”", None)
+    assert grid[0] == "没有保存：第二社区 5月 得分：应为数字，却是“abc”"
+    assert grid[1:] == (Palette.ERROR, "第二社区 5月 得分：应为数字，却是“abc”", None)
+    for text in (said, survey[0], grid[0]):
+        assert not FIELD_KEY.search(text)
+
+
+def w_walk(control):
+    from fieldapp.office.dashboard import widgets
+
+    return widgets.walk(control)
+
+
+def test_a_viewers_forms_are_read_only_and_say_so(office_dir, rules):
+    import flet as ft
+
+    from fieldapp.office.dashboard.case_view import CaseDialog
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.office.dashboard.entry import EntryScreen
+    from fieldapp.ui import strings
+
+    path, sample = office_dir
+    inputs = (ft.TextField, ft.Dropdown, ft.Checkbox, ft.FilledButton, ft.OutlinedButton)
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        out = {}
+        for name, password in (("zhao", "zhao-password"), ("li", "li-password")):
+            user, token = await desk.login(name, password)
+            ctx = DashContext(desk, FakePage(), token=token, user=user)
+            screen = EntryScreen(ctx)
+            await screen.show()
+            forms = {key: [c for c in w_walk(form) if isinstance(c, inputs)] for key, form in screen.forms.items()}
+            dialog = CaseDialog(ctx, sample.external_b)
+            await dialog.open()
+            out[name] = (screen.read_only.visible, forms,
+                         [c for c in w_walk(dialog.body) if isinstance(c, inputs)], texts(dialog.body))  # fmt: skip
+        await desk.stop()
+        desk.office.close()
+        return out
+
+    out = run(scenario)
+    visible, forms, dialog_inputs, dialog_texts = out["zhao"]
+    assert visible
+    for key, controls in forms.items():
+        assert controls, key
+        if key == "import":  # the templates stay downloadable; the import is not offered
+            assert [c.disabled for c in controls] == [True, False, False]
+        else:
+            assert all(c.disabled for c in controls), key
+    assert dialog_inputs and all(c.disabled for c in dialog_inputs)
+    assert strings.DASH_ENTRY_READ_ONLY in dialog_texts
+    visible, forms, dialog_inputs, dialog_texts = out["li"]
+    assert not visible and not any(c.disabled for controls in forms.values() for c in controls)
+    assert not any(c.disabled for c in dialog_inputs) and strings.DASH_ENTRY_READ_ONLY not in dialog_texts
+
+
+def test_the_screens_speak_the_offices_words(office_dir, rules):
+    """What the sample office's screens show (every screen, a case dialog, the login): no record
+    keys, no bare source letters (D类), sources by their names, one date format, no developer
+    phrases, 办事处 throughout, no ids."""
+    from fieldapp.office.dashboard.case_view import CaseDialog
+    from fieldapp.office.dashboard.context import DashContext
+    from fieldapp.office.dashboard.login import LoginView
+    from fieldapp.office.dashboard.shell import _screens
+
+    path, sample = office_dir
+
+    async def scenario():
+        desk = make_desk(path, rules)
+        await desk.start()
+        user, token = await desk.login("li", "li-password")
+        ctx = DashContext(desk, FakePage(), token=token, user=user)
+        ctx.open_case = lambda _id: None
+        shown = {"login": texts(LoginView(desk, lambda *_: None).control)}
+        for key, _label, _icon, _selected, cls in _screens():
+            screen = cls(ctx)
+            await screen.show()
+            shown[key] = texts(screen.control)
+            if key == "entry":
+                for form in ("office", "bonus", "survey", "case", "fund", "import"):
+                    await screen.show(form=form)
+                    shown[f"entry-{form}"] = texts(screen.control)
+                    shown[f"entry-{form}-options"] = [o.text for c in w_walk(screen.control) if isinstance(
+                        c, __import__("flet").Dropdown) for o in c.options]  # fmt: skip
+        for case_id in (sample.external_a, sample.external_b, sample.recurrence_new):
+            dialog = CaseDialog(ctx, case_id)
+            await dialog.open()
+            shown[f"case-{case_id[:4]}"] = texts(dialog.dialog.content)
+        await desk.stop()
+        desk.office.close()
+        return shown
+
+    shown = run(scenario)
+    bad = {
+        "a record key": re.compile(r"[A-Za-z_]+[:：]"),
+        "a source letter": re.compile(r"(?<![A-Za-z])[A-E] ?类"),
+        "a date not in the dashboard's format": re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?!\d)"),
+        "a case's short id": re.compile(r"案件 [0-9a-f]{8}"),  # (people by name: the attribution tests)
+        "a developer phrase": re.compile(r"fieldapp|不在收到的方案中|条记录|办公室"),
+    }
+    found = [(screen, what, t) for screen, values in shown.items() for t in values for what, r in bad.items()
+             if r.search(t) and not (what == "a date not in the dashboard's format" and "如 2022-" in t)]
+    assert found == [], "\n".join(map(str, found))
+    everything = [t for values in shown.values() for t in values]
+    assert any(rules.source("A").name in t for t in everything)  # sources by their names
+    assert strings_of("DASH_LOGIN_HINT") in shown["login"]
+
+
+def strings_of(name: str) -> str:
+    from fieldapp.ui import strings
+
+    return getattr(strings, name)

@@ -76,17 +76,17 @@ def test_the_screen_lists_urgent_cases_late_rechecks_and_requests_and_every_line
 
     shown, ids, row_cases, line_case = run(scenario)
     assert "督办" in shown
-    assert "逾期和3天内到期的案件，等待复查超过2天的整改反馈，待答复的免责申请。点一行查看案件。" in shown
+    assert "逾期和3天内到期的案件，等待复查超过2天的整改反馈，待答复的免责申请。每行的“查看案件”打开案件。" in shown
     # per community: C1's overdue and due-soon cases, with what happened since, and its notice buttons
     assert "逾期 2 件，3天内到期 3 件" in shown
-    assert f"复查未通过：{FAILED_NOTE}" in shown and "社区已于5月28日反馈整改，待复查" in shown
+    assert f"复查未通过：{FAILED_NOTE}" in shown and "社区已于2022年5月28日反馈整改，待复查" in shown
     assert {"community-C1", "community-C4", "notice-pdf-C1", "notice-xlsx-C1", f"urgent-{loop.failed}",
             f"urgent-{loop.waiting}"} <= ids  # fmt: skip
     assert f"urgent-{loop.recent}" not in ids and f"urgent-{loop.exempted}" not in ids
     assert INSPECTOR_NAME in shown  # 登记人 by the name the phone was enrolled under, not its id
     assert "inspector-0a1b2c3d" not in shown
     # per inspector: the report waiting since 28 May (more than 2 days); not the one of the evening before
-    assert f"{INSPECTOR_NAME}：1 件待复查" in shown and "5月28日反馈整改，已等待 3 天" in shown
+    assert f"{INSPECTOR_NAME}：1 件待复查" in shown and "2022年5月28日反馈整改，已等待 3 天" in shown
     assert f"late-{loop.waiting}" in ids and f"late-{loop.recent}" not in ids
     assert "超时未复查的整改反馈（等待超过2天）" in shown
     # the requests, oldest deadline first, with the community's reasons

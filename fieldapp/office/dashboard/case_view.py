@@ -152,7 +152,7 @@ class CaseDialog:
                             theme_style=ft.TextThemeStyle.TITLE_MEDIUM, expand=True),
                     w.labelled("case-status", w.status_pill(label, colour), label)],
                    vertical_alignment=ft.CrossAxisAlignment.CENTER),  # fmt: skip
-            w.small(strings.DASH_CASE_SOURCE.format(source=f"{s.source} {source.name}")),
+            w.small(strings.DASH_CASE_SOURCE.format(source=source.name)),
             w.small(f"{strings.DEADLINE_ON.format(date=fmt.date_full(s.deadline))} · {strings.REGISTERED_AT} "
                     f"{fmt.time_short(s.found_at, tz)} · {strings.REGISTERED_BY.format(who=self.names(s.registered_by))}"),
             ft.Text(" ".join(x for x in (s.place, s.note) if x) or strings.NO_PLACE),
@@ -234,7 +234,8 @@ class CaseDialog:
                 w.button(strings.DASH_EXEMPT, self._exempt, filled=False, icon=ft.Icons.GPP_MAYBE,
                          identifier="case-exempt"),
             ], vertical_alignment=ft.CrossAxisAlignment.CENTER))  # fmt: skip
-            rows.append(w.small(strings.DASH_EXEMPT_HINT))
+            exemptible = strings.LIST_SEPARATOR.join(f"“{x.name}”" for x in self.ctx.rules.sources if x.exemptible)
+            rows.append(w.small(strings.DASH_EXEMPT_HINT.format(sources=exemptible)))
         if s.lifecycle not in (VOIDED, RECTIFIED):
             rows.append(ft.Row([
                 w.labelled("case-deadline-date", self.deadline_date),
@@ -249,6 +250,8 @@ class CaseDialog:
                 w.button(strings.VOID, self._void, filled=False, icon=ft.Icons.BLOCK, identifier="case-void"),
             ], vertical_alignment=ft.CrossAxisAlignment.CENTER))  # fmt: skip
             rows.append(w.small(strings.VOID_HINT))
+        if rows and not self.ctx.can_write:  # a viewer sees what could be done, read-only
+            return ft.Column([w.read_only_notice("case-read-only"), w.read_only(ft.Column(rows, spacing=8))], spacing=8)
         return ft.Column(rows, spacing=8)
 
     async def _after_write(self, outcome) -> None:
@@ -271,12 +274,14 @@ class CaseDialog:
         """Write `make_build(desk, case_id, reason)`; the reason field is cleared once saved."""
         reason = (field.value or "").strip()
         outcome = await self.ctx.save(make_build(self.ctx.desk, self.case_id, reason), self.message, saved_text)
+        field.error = self.message.value if outcome is None and not reason else None  # the reason it lacks
         if outcome is not None:
             field.value = ""
         await self._after_write(outcome)
 
     async def _change_deadline(self, e=None) -> None:
         day = parse_day(self.deadline_date.value)
+        self.deadline_date.error = strings.DASH_DEADLINE_BAD_DATE if day is None else None
         if day is None:
             self.message.show(strings.DASH_DEADLINE_BAD_DATE, "error")
             await self._after_write(None)
@@ -284,6 +289,9 @@ class CaseDialog:
         reason = (self.deadline_reason.value or "").strip()
         outcome = await self.ctx.save(deadline_build(self.ctx.desk, self.case_id, day, reason), self.message,
                                       strings.DASH_SAVED_DEADLINE.format(date=fmt.date_full(day)))  # fmt: skip
+        if outcome is None:  # the domain's refusal, on the field it is about
+            self.deadline_date.error = self.message.value if reason else None
+            self.deadline_reason.error = None if reason else self.message.value
         if outcome is not None:
             self.deadline_date.value = ""
             self.deadline_reason.value = ""

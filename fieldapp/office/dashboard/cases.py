@@ -6,8 +6,10 @@
 
 Handles: ``screen-cases``; ``community-<code|all>``, ``status-<filter>`` (chips);
 ``proposal-<new case id>`` with ``proposal-confirm-…`` / ``proposal-reject-…`` / ``proposal-open-…``;
-``external-<case id>`` with ``external-verify-…``; ``case-<case id>`` (a row of the table);
-``message-cases``.
+``external-<case id>`` with ``external-verify-…``; ``case-<case id>`` (a row of the table) with
+``case-open-<case id>`` (its 查看案件 button: a DataTable row's own click does nothing in Chromium);
+``message-cases``. Sources show by their names in the rules, never by their letter. A viewer
+sees the write buttons disabled (the server refuses their writes anyway).
 """
 
 from __future__ import annotations
@@ -134,11 +136,12 @@ class CasesScreen:
             ], spacing=2, expand=True)  # fmt: skip
             buttons = ft.Row([
                 w.button(strings.DASH_CONFIRM_RECURRENCE, w.on(self._link, "confirmed", new_id, earlier_id),
-                         icon=ft.Icons.REPEAT, identifier=f"proposal-confirm-{new_id}", disabled=not earlier_id),
+                         icon=ft.Icons.REPEAT, identifier=f"proposal-confirm-{new_id}",
+                         disabled=not earlier_id or not self.ctx.can_write),
                 w.button(strings.DASH_REJECT_RECURRENCE, w.on(self._link, "rejected", new_id, earlier_id),
-                         filled=False, identifier=f"proposal-reject-{new_id}", disabled=not earlier_id),
-                ft.IconButton(ft.Icons.OPEN_IN_NEW, tooltip=strings.DASH_OPEN_CASE,
-                              on_click=w.on(self.ctx.open_case, new_id)),
+                         filled=False, identifier=f"proposal-reject-{new_id}",
+                         disabled=not earlier_id or not self.ctx.can_write),
+                w.open_button(w.on(self.ctx.open_case, new_id), f"proposal-open-{new_id}"),
             ], spacing=8, tight=True)  # fmt: skip
             items.append(w.labelled(f"proposal-{new_id}", ft.Row([lines, buttons],
                                     vertical_alignment=ft.CrossAxisAlignment.CENTER)))  # fmt: skip
@@ -159,14 +162,14 @@ class CasesScreen:
                 state.append(strings.DASH_EXEMPTED)
             action: ft.Control = ft.Row([
                 w.button(strings.DASH_VERIFY, w.on(self._verify, b.case_id), icon=ft.Icons.VERIFIED,
-                         identifier=f"external-verify-{b.case_id}")
+                         identifier=f"external-verify-{b.case_id}", disabled=not self.ctx.can_write)
                 if source.requires_verification and not b.verified else ft.Container(),
-                ft.TextButton(strings.DASH_OPEN_CASE, on_click=w.on(self.ctx.open_case, b.case_id)),
+                w.open_button(w.on(self.ctx.open_case, b.case_id), f"external-open-{b.case_id}"),
             ], spacing=6, tight=True)  # fmt: skip
             rows.append(w.row([
-                w.cell_text(b.source, bold=True, identifier=f"external-{b.case_id}"),
+                w.cell_text(source.name, identifier=f"external-{b.case_id}", width=200),
                 w.cell_text(self.ctx.community_name(b.community)),
-                w.cell_text(b.label, width=360),
+                w.cell_text(b.label, width=260),
                 w.cell_text(_day(b.deadline)),
                 w.cell_text("、".join(state), colour=Palette.RECTIFIED if b.verified else Palette.DUE_TODAY),
                 action,
@@ -189,18 +192,19 @@ class CasesScreen:
                 w.labelled(f"case-{r.case_id}", w.status_pill(label, colour), label),
                 w.cell_text(ctx.community_name(r.community)),
                 w.cell_text(ctx.category_name(r.category)),
-                w.cell_text(r.source),
-                w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=300),
+                w.cell_text(ctx.rules.source(r.source).name, width=140),
+                w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=200),
                 w.cell_text(mark_words(r.marks), colour=Palette.DUE_TODAY, width=150,
                             identifier=f"case-marks-{r.case_id}") if r.marks else w.cell_text(""),
                 w.cell_text(fmt.date_full(r.deadline)),
                 w.cell_text(self.names(r.registered_by), max_lines=1),
+                w.open_button(w.on(ctx.open_case, r.case_id), f"case-open-{r.case_id}"),
             ], on_select=w.on(ctx.open_case, r.case_id)))  # fmt: skip
         self.table.content = w.table(
             [strings.DASH_COL_STATUS, strings.DASH_COL_COMMUNITY, strings.DASH_COL_CATEGORY, strings.DASH_COL_SOURCE,
              strings.DASH_COL_PLACE, strings.EVIDENCE_COLUMN, strings.DASH_COL_DEADLINE, strings.DASH_COL_BY], out,
             identifier="cases-table",
-            row_height=(48, 64))  # fmt: skip
+            row_height=(48, 64), column_spacing=14)  # fmt: skip
 
     # --- actions ----------------------------------------------------------------------------------
 

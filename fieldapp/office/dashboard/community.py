@@ -15,7 +15,7 @@ from fieldapp.domain import scoring as sc
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.routes import FINAL, LIVE
-from fieldapp.office.report import note_text, reason_text, rule_text
+from fieldapp.office.report import SOURCE_WORDS, case_ref, note_text, reason_text, rule_text
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.theme import Palette
 
@@ -27,6 +27,50 @@ def _component_tile(name: str, value: str, detail: str, weight) -> ft.Control:
         w.small(detail),
         padding=12, spacing=4, expand=1,
     )  # fmt: skip
+
+
+def rule_words(item: sc.LineItem, rules) -> str:
+    """A line item's rule as the screen says it: a source or bonus by its name in the rules, never
+    by its letter or code (the report's rule_text says ``A类 基础扣分``)."""
+    code, _, part = item.rule.partition(".")
+    try:
+        if item.kind == sc.BONUS:
+            return rules.bonus(item.rule).name
+        if part:
+            return strings.DASH_RULE_SOURCE.format(source=rules.source(code).name, part=SOURCE_WORDS.get(part, part))
+    except KeyError:
+        pass
+    return rule_text(item, rules)
+
+
+def reason_words(item: sc.LineItem, rules) -> str:
+    """A line item's reason as the screen says it: dates as the dashboard writes them
+    (fmt.date_full), a recurrence without case ids (its case opens with 查看案件)."""
+    if item.reason == sc.R_RECTIFIED_LATE and item.rectified_at is not None and item.deadline:
+        return strings.REPORT_RECTIFIED_LATE.format(deadline=fmt.date_full(item.deadline),
+                                                    day=fmt.date_full(item.rectified_at.astimezone(rules.tz).date()))
+    if item.reason == sc.R_NOT_RECTIFIED and item.deadline:
+        return strings.REPORT_NOT_RECTIFIED.format(deadline=fmt.date_full(item.deadline))
+    if item.reason == sc.R_RECURRENCE:
+        return strings.DASH_RECURRENCE_REASON
+    return reason_text(item, rules)
+
+
+def note_words(note: sc.Note, names: dict[str, str], rules) -> str:
+    """A note as the screen says it: its case by what it is (not by a short id), a source by its
+    name in the rules (the report's note_text says ``案件 393ba08e：B 类案件尚未核实``)."""
+    if note.code in strings.DASH_NOTE_TEXTS:
+        try:
+            source = rules.source(str(note.detail)).name
+        except KeyError:
+            source = None
+        if source is not None:
+            return strings.DASH_NOTE_TEXTS[note.code].format(case=note.label or strings.DASH_CASE_TITLE, source=source)
+    text = note_text(note, names)
+    if note.case_id:
+        text = text.replace(case_ref(note.case_id, note.label), strings.DASH_NOTE_CASE.format(label=note.label)
+                            if note.label else strings.DASH_CASE_TITLE)  # fmt: skip
+    return text
 
 
 ITEMS_PAGE = 200  # line items shown at first, and added by 显示更多
@@ -42,7 +86,7 @@ class CommunityScreen:
         self.switch = ft.SegmentedButton(
             segments=[ft.Segment(value=LIVE, label=ft.Text(strings.DASH_LIVE)),
                       ft.Segment(value=FINAL, label=ft.Text(strings.DASH_FINAL))],  # fmt: skip
-            selected=[self.which], on_change=self._switched, show_selected_icon=False,
+            selected=[self.which], on_change=self._switched, show_selected_icon=False, style=w.SEGMENT_STYLE,
         )
         self.summary = ft.Column(spacing=10)
         self.items = ft.Container()
@@ -104,7 +148,7 @@ class CommunityScreen:
         ]  # fmt: skip
         self.items.content = self._items(c)
         names = {x.code: x.name for x in ctx.rules.communities}
-        notes = [note_text(n, names) for n in c.notes[:NOTES_SHOWN]]
+        notes = [note_words(n, names, ctx.rules) for n in c.notes[:NOTES_SHOWN]]
         if len(c.notes) > NOTES_SHOWN:
             notes.append(strings.DASH_NOTES_MORE.format(n=len(c.notes) - NOTES_SHOWN))
         self.notes.controls = ([w.subtitle(strings.DASH_NOTES)] + [w.small(f"· {t}") for t in notes]) if notes else []
@@ -124,13 +168,12 @@ class CommunityScreen:
             is_deduction = item.kind == sc.DEDUCTION
             open_button: ft.Control = ft.Container()
             if item.case_id:
-                open_button = w.labelled(f"item-open-{n}", ft.TextButton(
-                    strings.DASH_OPEN_CASE, on_click=w.on(self.ctx.open_case, item.case_id)))  # fmt: skip
+                open_button = w.open_button(w.on(self.ctx.open_case, item.case_id), f"item-open-{n}")
             rows.append(w.row([
                 w.cell_text(strings.DASH_DEDUCTION if is_deduction else strings.DASH_BONUS, identifier=f"item-{n}"),
                 w.cell_text(w.points(item.points), bold=True, colour=Palette.OVERDUE if is_deduction else Palette.RECTIFIED),
-                w.cell_text(rule_text(item, rules), width=150),
-                w.cell_text(reason_text(item, rules), width=250),
+                w.cell_text(rule_words(item, rules), width=190, max_lines=3),
+                w.cell_text(reason_words(item, rules), width=230),
                 w.cell_text(fmt.date_full(item.on) if item.on else ""),
                 w.cell_text(item.label, width=260),
                 open_button,

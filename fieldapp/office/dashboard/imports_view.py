@@ -23,17 +23,33 @@ MAX_UPLOAD = 20 * 1024 * 1024
 MAX_OUTBOX_UPLOAD = 100 * 1024 * 1024  # a week of photos; bigger ones: fieldapp office import-phone
 
 
+def import_ok_text(report) -> str:
+    """``上级考核.xlsx：已导入 4 个上级考核月度得分``: what was imported, by kind, in the office's words."""
+    kinds: dict[str, int] = {}
+    for event in report.events:
+        kind = event.type if event.type in strings.DASH_IMPORT_WHAT else ""
+        kinds[kind] = kinds.get(kind, 0) + 1
+    parts = [strings.DASH_IMPORT_WHAT[k].format(n=n) for k, n in kinds.items() if k]
+    if "" in kinds:
+        parts.append(strings.DASH_IMPORT_OTHER.format(n=kinds[""]))
+    text = strings.DASH_IMPORT_OK.format(file=report.file, what=strings.LIST_SEPARATOR.join(parts))
+    if report.already:
+        text += strings.DASH_IMPORT_ALREADY.format(n=report.already)
+    return text
+
+
 class ImportForm:
     def __init__(self, ctx: DashContext):
         self.ctx = ctx
         self.picker: ft.FilePicker | None = None
         self.message = Message("import")
         self.problems = ft.Container()
+        self.pick = w.button(strings.DASH_CHOOSE_FILE, self._pick, icon=ft.Icons.UPLOAD_FILE, identifier="import-pick")
         self.control = w.card(
             w.subtitle(strings.DASH_ENTRY_IMPORT),
             w.small(strings.DASH_ENTRY_IMPORT_HINT),
             ft.Row([
-                w.button(strings.DASH_CHOOSE_FILE, self._pick, icon=ft.Icons.UPLOAD_FILE, identifier="import-pick"),
+                self.pick,
                 w.button(f"{strings.DASH_EXPORT_TEMPLATE}：{strings.DASH_COL_SUPERIOR}", w.on(self._template, "superior"),
                          filled=False, icon=ft.Icons.DOWNLOAD, identifier="template-superior"),
                 w.button(f"{strings.DASH_EXPORT_TEMPLATE}：{strings.DASH_COL_SATISFACTION}", w.on(self._template, "survey"),
@@ -42,6 +58,10 @@ class ImportForm:
             self.message.control,
             self.problems,
         )  # fmt: skip
+
+    def read_only(self) -> None:
+        """A viewer may download the templates, not import (the server refuses it anyway)."""
+        self.pick.content.disabled = True
 
     async def _pick(self, e=None) -> None:
         if self.picker is None:
@@ -95,8 +115,7 @@ class ImportForm:
                                             identifier="import-problems",
                                             row_height=(44, 88))  # fmt: skip
         else:
-            self.message.show(strings.DASH_IMPORT_OK.format(file=report.file, records=report.records, new=report.new,
-                                                            already=report.already), "ok")  # fmt: skip
+            self.message.show(import_ok_text(report), "ok")
             self.problems.content = None
 
     async def _template(self, kind: str) -> None:

@@ -37,6 +37,8 @@ def ranking_rows(result: YearScore, on_open=None) -> list[ft.DataRow]:
             w.cell_text(w.points(c.bonus_total), colour=Palette.RECTIFIED if c.bonus_total else None),
             w.cell_text(w.num(c.final), bold=True, identifier=f"final-{c.code}"),
         ]
+        if on_open:  # a DataTable row's own click does nothing in Chromium (Flet 1.0.5): a button
+            cells.append(w.open_button(w.on(on_open, c.code), f"open-{c.code}", strings.DASH_OPEN_COMMUNITY))
         rows.append(w.row(cells, on_select=w.on(on_open, c.code) if on_open else None))
     return rows
 
@@ -58,6 +60,7 @@ class RankingScreen:
             selected=[str(ctx.rules.year)],
             on_change=self._year_switched,
             show_selected_icon=False,
+            style=w.SEGMENT_STYLE,
         )
         self.switch = ft.SegmentedButton(
             segments=[
@@ -67,6 +70,7 @@ class RankingScreen:
             selected=[self.which],
             on_change=self._switched,
             show_selected_icon=False,
+            style=w.SEGMENT_STYLE,
         )
         self.hint = w.small("")
         self.pending = w.small("", Palette.DUE_TODAY)
@@ -119,8 +123,8 @@ class RankingScreen:
         self.hint.value = (strings.DASH_LIVE_HINT if self.which == LIVE else strings.DASH_FINAL_HINT).format(day=day)
         self.pending.value = strings.DASH_FINAL_PENDING if self.which == FINAL and not snap.year_over else ""
         self.pending.visible = bool(self.pending.value)
-        self.table.content = w.table(RANKING_COLUMNS, ranking_rows(result, self._open_community),
-                                     numeric=range(2, 9), identifier="ranking-table")  # fmt: skip
+        self.table.content = w.table((*RANKING_COLUMNS, ""), ranking_rows(result, self._open_community),
+                                     numeric=range(2, 9), identifier="ranking-table", row_height=(48, 48))  # fmt: skip
         self.bars.content = scores_bar_chart(result)
         communities = [(c.code, c.name) for c in self.ctx.rules.communities]
         self.lines.content = monthly_line_chart(snap.superior, communities)

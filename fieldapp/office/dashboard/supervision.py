@@ -49,7 +49,7 @@ def refuse_build(desk, case_id: str, reason: str):
 def row_progress(row: CaseRow, tz) -> str:
     reported = row.awaiting_since.astimezone(tz).date() if row.awaiting_since else None
     failed = row.last_check_note.strip() if row.falls_short else None
-    return notices.progress(reported, failed, row.exemption_request)
+    return notices.progress(reported, failed, row.exemption_request, fmt.date_full)
 
 
 class SupervisionScreen:
@@ -112,7 +112,7 @@ class SupervisionScreen:
         return f"{self.ctx.community_name(community)} · {self.ctx.category_name(category)} · {label}"
 
     def _open(self, identifier: str, case_id: str) -> ft.Control:
-        return w.labelled(identifier, ft.TextButton(strings.DASH_OPEN_CASE, on_click=w.on(self.ctx.open_case, case_id)))
+        return w.open_button(w.on(self.ctx.open_case, case_id), identifier)
 
     def _pill(self, identifier: str, status: str, days_left: int) -> ft.Control:
         label, colour = fmt.urgency_label(status, days_left)
@@ -133,6 +133,7 @@ class SupervisionScreen:
             s: CaseState = r.case
             case_id = s.case_id
             answer = self.answers.setdefault(case_id, w.field(strings.DASH_SUP_ANSWER, dense=True))
+            answer.disabled = not ctx.can_write  # a viewer reads; the server refuses their answers anyway
             status = s.status(now, ctx.tz, ctx.rules.due_soon_days)
             asked = strings.DASH_SUP_REQUEST_BY.format(
                 who=self.person(r.actor), time=fmt.time_short(r.asked_at, ctx.tz) if r.asked_at else "")  # fmt: skip
@@ -151,11 +152,10 @@ class SupervisionScreen:
                 ft.Row([
                     ft.Container(w.labelled(f"exemption-reason-{case_id}", answer), expand=True),
                     w.button(strings.DASH_SUP_GRANT, w.on(self._grant, r), icon=ft.Icons.GPP_GOOD,
-                             identifier=f"exemption-grant-{case_id}"),
+                             identifier=f"exemption-grant-{case_id}", disabled=not ctx.can_write),
                     w.button(strings.DASH_SUP_REFUSE, w.on(self._refuse, r), filled=False, icon=ft.Icons.GPP_BAD,
-                             identifier=f"exemption-refuse-{case_id}"),
-                    w.labelled(f"exemption-open-{case_id}", ft.IconButton(
-                        ft.Icons.OPEN_IN_NEW, tooltip=strings.DASH_OPEN_CASE, on_click=w.on(ctx.open_case, case_id))),
+                             identifier=f"exemption-refuse-{case_id}", disabled=not ctx.can_write),
+                    self._open(f"exemption-open-{case_id}", case_id),
                 ], vertical_alignment=ft.CrossAxisAlignment.CENTER, spacing=10),
             ], spacing=4)))  # fmt: skip
             items.append(ft.Divider(height=1, color="#E3E7EC"))
@@ -173,7 +173,7 @@ class SupervisionScreen:
             rows = []
             for item in items:
                 r = item.row
-                reported = notices.short_date(r.awaiting_since.astimezone(ctx.tz).date())
+                reported = fmt.date_full(r.awaiting_since.astimezone(ctx.tz).date())  # the dashboard's one date format
                 rows.append(w.row([
                     self._pill(f"late-{r.case_id}", r.status, r.days_left),
                     w.cell_text(ctx.community_name(r.community)),
@@ -214,8 +214,8 @@ class SupervisionScreen:
                 rows = [w.row([
                     self._pill(f"urgent-{r.case_id}", r.status, r.days_left),
                     w.cell_text(ctx.category_name(r.category)),
-                    w.cell_text(r.source),
-                    w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=280),
+                    w.cell_text(ctx.rules.source(r.source).name, width=140),
+                    w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=220),
                     w.cell_text(fmt.date_full(r.deadline)),
                     w.cell_text(self.person(r.registered_by), max_lines=1),
                     w.cell_text(row_progress(r, ctx.tz) or "—", width=200),

@@ -112,17 +112,24 @@ def row(cells: list[ft.Control], on_select: Callable | None = None) -> ft.DataRo
     return ft.DataRow(cells=[ft.DataCell(c) for c in cells], on_select_change=on_select)
 
 
+#: the least height of anything clicked (Material's 48 px target)
+TARGET = 48
+#: a SegmentedButton (实时/年终, the years) 48 px high: its segments are click targets too
+SEGMENT_STYLE = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=18, vertical=14))
+
+
 def chip(text: str, selected: bool, on_click, identifier: str | None = None) -> ft.Control:
-    """A filter chip (a rounded box; `ft.Chip` clips wide labels in 1.0.5)."""
-    box = ft.Container(
+    """A filter chip (a rounded box; `ft.Chip` clips wide labels in 1.0.5): a 36 px pill
+    inside a 48 px target that takes the click."""
+    pill = ft.Container(
         ft.Text(text, theme_style=ft.TextThemeStyle.LABEL_LARGE,
                 color=Palette.ON_PRIMARY_CONTAINER if selected else None, no_wrap=True),  # fmt: skip
         height=36, padding=ft.Padding.symmetric(horizontal=14), alignment=ft.Alignment.CENTER,
         border_radius=ft.BorderRadius.all(18),
         border=ft.Border.all(2 if selected else 1, Palette.PRIMARY if selected else "#AEB4BD"),
         bgcolor=Palette.PRIMARY_CONTAINER if selected else Palette.SURFACE,
-        on_click=on_click,
     )
+    box = ft.Container(pill, height=TARGET, alignment=ft.Alignment.CENTER, on_click=on_click)
     return ft.Semantics(identifier=identifier, selected=selected, button=True, label=text, container=True,
                         content=box)  # fmt: skip
 
@@ -133,6 +140,48 @@ def chips(items: list[tuple[str, str]], selected: str, on_pick, prefix: str) -> 
         [chip(label, value == selected, on(on_pick, value), identifier=f"{prefix}-{value}") for value, label in items],
         spacing=8, run_spacing=8, wrap=True,
     )
+
+
+def open_button(on_click, identifier: str | None = None, text: str | None = None) -> ft.Control:
+    """The 查看案件 button that opens a row's case (a DataTable row's own click does nothing in
+    Chromium with Flet 1.0.5): a text button with a chevron, 48 px high."""
+    from fieldapp.ui import strings
+
+    b = ft.TextButton(
+        content=ft.Row([ft.Text(text or strings.DASH_OPEN_CASE, no_wrap=True),
+                        ft.Icon(ft.Icons.CHEVRON_RIGHT, size=18)], spacing=2, tight=True),  # fmt: skip
+        on_click=on_click, height=TARGET, tooltip=text or strings.DASH_OPEN_CASE,
+    )
+    return labelled(identifier, b) if identifier else b
+
+
+def walk(control):
+    """A control and everything inside it (content, controls)."""
+    yield control
+    for name in ("content", "controls"):
+        value = getattr(control, name, None)
+        for child in value if isinstance(value, list) else [value] if isinstance(value, ft.Control) else []:
+            yield from walk(child)
+
+
+INPUTS = (ft.TextField, ft.Dropdown, ft.Checkbox, ft.FilledButton, ft.OutlinedButton)
+
+
+def read_only(control: ft.Control) -> ft.Control:
+    """A viewer's form: every field and write button in `control` disabled (the server checks
+    every write anyway). Returns `control`."""
+    for c in walk(control):
+        if isinstance(c, INPUTS):
+            c.disabled = True
+    return control
+
+
+def read_only_notice(identifier: str) -> ft.Control:
+    """The 只读账户 line over a viewer's disabled form."""
+    from fieldapp.ui import strings
+
+    return labelled(identifier, ft.Row([ft.Icon(ft.Icons.LOCK_OUTLINE, size=18, color=Palette.DUE_TODAY),
+                                        small(strings.DASH_ENTRY_READ_ONLY, Palette.DUE_TODAY)], spacing=6))
 
 
 def legend(entries: list[tuple[str, str]]) -> ft.Row:
@@ -155,11 +204,13 @@ def button(text: str, on_click, *, icon=None, filled: bool = True, identifier: s
 def field(label: str, *, value: str = "", width: float | None = None, multiline: bool = False,
           password: bool = False, on_submit=None, autofocus: bool = False, expand: bool | int | None = None,
           dense: bool = False) -> ft.TextField:  # fmt: skip
+    """A text field; a fault is shown under it by setting ``error`` (entry.mark_faults)."""
     return ft.TextField(
         label=label, value=value, width=width, multiline=multiline, min_lines=2 if multiline else None,
         max_lines=4 if multiline else 1, password=password, can_reveal_password=password,
         on_submit=on_submit, autofocus=autofocus, expand=expand, dense=dense,
         label_style=text_style(14, color=Palette.ON_SURFACE_VARIANT), text_style=text_style(15),
+        error_style=text_style(13, color=Palette.ERROR), error_max_lines=3,
     )  # fmt: skip
 
 
@@ -169,6 +220,7 @@ def dropdown(label: str, options: list[tuple[str, str]], value: str | None = Non
         label=label, value=value, width=width, on_select=on_select,
         options=[ft.DropdownOption(key=k, text=t) for k, t in options],
         label_style=text_style(14, color=Palette.ON_SURFACE_VARIANT), text_style=text_style(15),
+        error_style=text_style(13, color=Palette.ERROR),
     )  # fmt: skip
 
 
