@@ -483,7 +483,7 @@ class RecordBuilder:
             if isinstance(names, str):
                 names = [n for n in re.split(r"[,，、;；\s]+", names) if n]
             if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-                raise _error(S.RECORD_NOT_NAMES, f"roster.{role}")
+                raise _error(S.RECORD_NOT_NAMES, f"roster.{self.rules.fund_role(code).name}")
             roster[code] = [n.strip() for n in names]
         return [FundRosterSet(year, roster)]
 
