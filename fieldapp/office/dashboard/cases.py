@@ -202,7 +202,7 @@ class CasesScreen:
             ], on_select=w.on(ctx.open_case, r.case_id)))  # fmt: skip
         self.table.content = w.table(
             [strings.DASH_COL_STATUS, strings.DASH_COL_COMMUNITY, strings.DASH_COL_CATEGORY, strings.DASH_COL_SOURCE,
-             strings.DASH_COL_PLACE, strings.EVIDENCE_COLUMN, strings.DASH_COL_DEADLINE, strings.DASH_COL_BY], out,
+             strings.DASH_COL_PLACE, strings.EVIDENCE_COLUMN, strings.DASH_COL_DEADLINE, strings.DASH_COL_BY, ""], out,
             identifier="cases-table",
             row_height=(48, 64), column_spacing=14)  # fmt: skip
 
