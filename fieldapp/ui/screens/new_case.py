@@ -7,7 +7,7 @@ answers at once ("正在保存…").
 
 Evidence (domain/evidence.py): as soon as the facts are known (fix, photos), the marks the
 case will carry — position only from the photo, an old photo, outside the area, a mocked fix —
-are shown above the save button, in words, before anything is saved.
+are shown under the photos, in words, before anything is saved; the saved message names them.
 
 Test handles: ``category-<code>``, ``photo-new-<n>``, ``location-status``,
 ``deadline-value``, ``message-new``, ``nearby-<case id>``, ``evidence-warning``.
@@ -127,6 +127,7 @@ class NewCaseScreen:
         form = scroll_form([
             section(strings.SECTION_CATEGORY, *groups),
             section(strings.SECTION_PHOTOS, self.photos.control),
+            self.evidence,  # right under the photo that causes it, as soon as it is chosen
             section(strings.SECTION_POSITION,
                     ft.Semantics(identifier="location-status", container=True,
                                  content=ft.Row([self.location_icon, self.location_text],
@@ -145,7 +146,6 @@ class NewCaseScreen:
                     ft.Text(strings.DEADLINE_DEFAULT_HINT.format(n=days),
                             theme_style=ft.TextThemeStyle.BODY_SMALL)),
             section(strings.SECTION_NOTE, self.note),
-            self.evidence,
             self.message.control,
             ft.Row([self.save_button]),
         ])
