@@ -11,14 +11,14 @@ def register(sub) -> None:
         "app",
         help="run the inspector's phone app in a browser (offline, zh-CN)",
         description="Serve the phone app on http://HOST:PORT/ (web mode, no CDN). "
-        "--demo fills an EMPTY data folder with sample cases first.",
+        "--demo starts trial mode (试用): sample cases in <data dir>/trial, never uploaded.",
     )
     app.add_argument("--port", type=int, default=8550)
     app.add_argument("--host", default="127.0.0.1")
     app.add_argument("--data-dir", type=Path, default=None,
                      help="data folder (default: $FIELDAPP_DATA_DIR or ~/.fieldapp)")
     app.add_argument("--demo", action="store_true",
-                     help="fill an empty store with demo cases (a store with data is left alone)")
+                     help="trial mode: sample cases in <data dir>/trial (never in the data folder, never uploaded)")
     app.set_defaults(handler=run_app)
 
 

@@ -141,6 +141,7 @@ def test_trial_then_discard_then_enrol_and_the_office_names_the_inspector(
         office_page = desk.new_page()
         login(office_page, office.url + "/", "wang", PASSWORD)
         nav(office_page, strings.DASH_NAV_CASES)
+        expect(office_page.locator('[flt-semantics-identifier="screen-cases"]')).to_be_visible()
         table = office_page.locator('[flt-semantics-identifier="cases-table"]')
         expect(table).to_contain_text("张三", timeout=15_000)
         assert "inspector-" not in table.inner_text()
