@@ -7,6 +7,7 @@ are appended in one transaction; on failure the new, unreferenced files go).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -85,12 +86,17 @@ class Casework:
         judged: str = NEW_PROBLEM,
         earlier_case_id: str | None = None,
         position_mocked: bool = False,
+        placed: Position | None = None,
+        outside_boundaries: bool | None = None,
     ) -> Saved:
         """登记问题: at least one photo; the position falls back to the first photo's EXIF one.
 
         A new case carries its evidence marks (position only from the photo, an old photo,
         outside the area, `position_mocked` as the phone's fix said): evidence.registration_marks.
-        A sighting of an open case (SEEN_AGAIN) adds photos only and is not marked."""
+        A sighting of an open case (SEEN_AGAIN) adds photos only and is not marked.
+        `placed`: where the inspector moved the pin (kept beside the fix, CaseRegistered.placed);
+        `outside_boundaries`: whether the case's place is outside every community boundary
+        (fieldapp/maps/boundaries.py; None: no boundaries, the rules' area circle decides)."""
         if not photos:
             raise CommandError("no_photo", "a case needs at least one photo")
         if judged != NEW_PROBLEM and not earlier_case_id:
@@ -109,7 +115,7 @@ class Casework:
             else:
                 marks = evidence.registration_marks(
                     self.rules, now, position=position, position_from_photo=from_photo, mocked=position_mocked,
-                    photo_times=[p.metadata.taken_at for p in stored])
+                    photo_times=[p.metadata.taken_at for p in stored], outside_boundaries=outside_boundaries)
                 registered = cmd.register_case(
                     self.rules,
                     self.who,
@@ -123,6 +129,9 @@ class Casework:
                     unannounced=unannounced,
                     marks=marks,
                 )
+                if placed is not None:  # the event is built by register_case: add the moved place
+                    registered = Event.from_dict(dataclasses.replace(
+                        registered, data=dataclasses.replace(registered.data, placed=placed)).to_dict())
                 case_id = registered.case_id
                 events = [registered, *self._photo_events(case_id, stored, "before", now)]
                 if judged == CAME_BACK:

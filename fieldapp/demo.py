@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from fieldapp.casework import Casework
 from fieldapp.domain import commands as cmd
 from fieldapp.domain.geo import Position
+from fieldapp.maps.sample import QUADRANTS
 from fieldapp.store import Store
 
 CENTRE = Position(34.7466, 113.6253)  # an office somewhere in Henan
@@ -60,10 +61,17 @@ def scene_photo(rng: random.Random, after: bool = False) -> bytes:
     return out.getvalue()
 
 
-def near(rng: random.Random, metres: float) -> Position:
+def near(rng: random.Random, metres: float, community: str | None = None) -> Position:
+    """A fix within `metres` of the centre; with `community`, inside that community's area of the
+    sample boundaries (fieldapp/maps/sample.py: the quadrant beside the two main roads)."""
+    north, east = rng.uniform(-metres, metres), rng.uniform(-metres, metres)
+    quadrant = QUADRANTS.get(community or "")
+    if quadrant is not None:  # folded into the quadrant, kept 30 m off the roads that part them
+        east = quadrant[0] * (30 + abs(east) * 0.95)
+        north = quadrant[1] * (30 + abs(north) * 0.95)
     return Position(
-        CENTRE.lat + rng.uniform(-metres, metres) / 111_000,
-        CENTRE.lon + rng.uniform(-metres, metres) / 91_300,
+        CENTRE.lat + north / 111_000,
+        CENTRE.lon + east / 91_300,
         round(rng.uniform(4, 25), 1),
     )
 
@@ -81,13 +89,14 @@ def fill_demo(store: Store, photo_dir: Path, now: datetime, *, cases: int = 48, 
         work = Casework(store, photo_dir, who, lambda: clock["now"])
         category = rng.choice(rules.categories).code
         days = rng.choice([2, 3, 5, 7, 10, 14, 21, 30])
+        community = rules.communities[i % len(rules.communities)].code
         saved = work.register(
-            community=rules.communities[i % len(rules.communities)].code,
+            community=community,
             category=category,
             photos=[scene_photo(rng)],
             note=rng.choice(NOTES.get(category, ["发现问题"])),
             place=f"{rng.choice(PLACES)}{rng.randint(1, 200)}号",
-            position=near(rng, 800),
+            position=near(rng, 800, community),
             deadline=found.astimezone(rules.tz).date() + timedelta(days=days),
             unannounced=rng.random() < 0.3,
         )

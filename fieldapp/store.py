@@ -575,7 +575,7 @@ class Store:
 
 
 def _case_row_values(s: CaseState) -> list:
-    pos = s.position
+    pos = s.position  # where the problem is: the moved pin's place if the inspector moved it (s.fix: the GPS)
     return [
         s.case_id,
         s.community,

@@ -33,6 +33,7 @@ from sync.phonebook import META_LAST_SERVER, PhoneBook
 from sync.people import remember as remember_people
 from sync.pusher import Pusher, Uploads
 from sync.rulesync import take_rules
+from sync.mapsync import take_maps
 from sync.result import DONE, HELLO, PULL, PUSH, Progress, SyncIssue, SyncResult
 from sync.storage import iso, wire_event
 from sync.trial import refuse_if_trial
@@ -143,6 +144,7 @@ class SyncClient:
                 self._send(channel, hello, wires, result)
                 self._pull(channel, hello, result)
                 take_rules(self.store, channel, hello.rules_digest, self.data_dir, result)
+                take_maps(self.store, channel, self.data_dir, result)  # boundaries, this phone's map (sync/mapsync.py)
                 self._download(channel, hello, result, creds["device_id"] or "")
             except SyncError as exc:
                 return self._finish(result, exc)

@@ -88,6 +88,9 @@ def register(sub) -> None:
     from fieldapp.commands.office_rules import add_office_rules_command  # `office rules new/list/check`
 
     add_office_rules_command(actions, default_office_dir)
+    from fieldapp.commands.office_maps import add_office_maps_commands  # `office tiles`, `office boundaries`
+
+    add_office_maps_commands(actions, default_office_dir)
 
 
 def _dir(args) -> Path:

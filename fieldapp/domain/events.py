@@ -119,8 +119,12 @@ class CaseRegistered(Payload):
     # Evidence marks the phone computed when saving (fieldapp.domain.evidence): position only
     # from the photo, an old photo, outside the sub-district's area, a mocked fix. Omitted when none.
     marks: tuple[str, ...] = ()
+    # Where the inspector put the pin on 登记问题's map when the GPS fix was off (an alley, a
+    # drifting fix): the problem's place; `position` stays the fix as the GPS gave it. Omitted when
+    # the pin was not moved, so older events keep their content hash.
+    placed: Position | None = None
 
-    OMIT_IF_DEFAULT = ("marks",)
+    OMIT_IF_DEFAULT = ("marks", "placed")
 
     @classmethod
     def from_payload(cls, d: dict) -> "CaseRegistered":
@@ -141,6 +145,7 @@ class CaseRegistered(Payload):
             deadline=deadline,
             unannounced=v.flag(d, "unannounced", False),
             marks=_marks(d),
+            placed=_position(d, "placed"),
         )
 
 

@@ -12,7 +12,9 @@ Marks (codes; the words are in fieldapp/ui/strings.py EVIDENCE_MARKS):
 - ``photo_position``  — no GPS fix: the position is the photo's EXIF one (an album photo's
   position may be anywhere, any time);
 - ``photo_old``       — a photo's EXIF time is more than `rules.photo_max_age_days` before the save;
-- ``outside_area``    — the position is outside the sub-district's area (`rules.area`);
+- ``outside_area``    — the position is outside the sub-district's area: outside every community's
+  boundary where the boundaries are known (fieldapp/maps/boundaries.py decides, the caller passes
+  `outside_boundaries`), else outside the `rules.area` circle;
 - ``mocked_position`` — the phone's location service said the fix was mocked (a fake-GPS app);
 - ``after_like_before`` — an after photo is nearly the same picture as a before photo
   (perceptual hash distance at most `NEAR_DUPLICATE_BITS`).
@@ -72,16 +74,19 @@ def registration_marks(
     position_from_photo: bool,
     mocked: bool = False,
     photo_times: Iterable[str | None] = (),
+    outside_boundaries: bool | None = None,
 ) -> tuple[str, ...]:
     """The marks of a new case: `position` is the one it will be saved with (the fix, or the
     first photo's when `position_from_photo`); `mocked` as the fix reported it; `photo_times`
-    the EXIF times of its photos."""
+    the EXIF times of its photos; `outside_boundaries`: whether the position lies outside every
+    community's boundary (None: no boundaries known, the rules' area circle decides)."""
     marks = set()
     if mocked and not position_from_photo and position is not None:
         marks.add(MOCKED_POSITION)
     if position_from_photo and position is not None:
         marks.add(PHOTO_POSITION)
-    if outside(position, rules.area):
+    if position is not None and (outside_boundaries if outside_boundaries is not None
+                                 else outside(position, rules.area)):
         marks.add(OUTSIDE_AREA)
     if any(photo_too_old(t, now, rules) for t in photo_times):
         marks.add(PHOTO_OLD)

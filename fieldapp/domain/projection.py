@@ -152,6 +152,9 @@ class CaseState:
     exemption_photos: tuple[str, ...] = ()
     # Evidence marks (domain/evidence.py) of its registration, then of its re-checks and reports.
     marks: tuple[str, ...] = ()
+    # The GPS fix, when the inspector moved the pin elsewhere (then `position` is the moved place,
+    # where the problem is; CaseRegistered.placed). None: `position` is the fix itself.
+    fix: Position | None = None
     flags: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = field(default=(), repr=False)
 
@@ -210,7 +213,8 @@ def project_case(events: Iterable[Event], tz: ZoneInfo) -> CaseState | None:
         source=r.source,
         note=r.note,
         place=r.place,
-        position=r.position,
+        position=r.placed or r.position,
+        fix=r.position if r.placed is not None else None,
         found_at=r.found_at,
         registered_by=registration.actor,
         device=registration.device,

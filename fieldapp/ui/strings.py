@@ -385,6 +385,7 @@ SYNC_MESSAGES = {
     "photo_download_corrupt": "有照片下载时损坏，已丢弃：下次同步时会重新下载。",
     "photo_download_failed": "其他人员案件的照片没有全部下载：下次同步时会继续下载。",
     "rules_failed": "没有取到办事处的考核规则：下次同步时会再取。",
+    "maps_failed": "没有取到办事处的地图或社区边界：下次同步时会再取。",
     "rules_invalid": "办事处的考核规则文件有错误，本机没有采用：请告知办事处检查规则文件。",
     "clock_skew": "手机时间与办公室相差较大：请校准手机时间。",
     "server_rolled_back": "办公室的数据已从备份恢复，本机记录正在重新上传。",
@@ -971,6 +972,53 @@ CLI_RULES_BROKEN = "规则文件有错误，未采用：{detail}"
 CLI_RULES_OK = "{file}：{year} 年度规则无误（{title}；{communities} 个社区，{categories} 个问题类别）"
 CLI_RULES_OWN = "办事处"
 CLI_RULES_SHIPPED = "程序自带"
+
+# --- maps: boundaries, tiles, the map views (fieldapp/maps/, docs/maps.md) ------------------------
+CLI_BOUNDARIES_REFUSED = "边界文件未导入：{detail}"
+CLI_BOUNDARIES_KEPT = "已导入 {n} 个社区的边界（{names}）：{path}\n手机下次同步时收到。"
+CLI_TILES_REFUSED = "地图未设置：{detail}"
+CLI_TILES_KEPT = "办事处地图：{n} 张 {fmt} 瓦片，{mb:.1f} MB，缩放 {zmin}–{zmax} 级：{path}"
+CLI_TILES_NONE = "办事处还没有离线地图（fieldapp office tiles import FILE）：地图只显示案件和社区边界。"
+CLI_TILES_ONLINE = "在线地图：{url}（{attribution}；坐标系 {datum}）"
+CLI_TILES_ONLINE_OFF = "已取消在线地图。"
+VIEW_LIST = "列表"
+VIEW_MAP = "地图"
+MAP_ME = "我的位置"
+MAP_PLAIN = "无底图：只显示案件和社区边界"
+MAP_UNPLACED = "{n} 个案件没有定位，不在地图上"
+MAP_SHOWN = "地图上 {n} 个案件"
+MAP_MARKER = "{category}·{community}·{status}"
+MAP_CLUSTER = "{n} 个案件，点击放大"
+MAP_ZOOM_IN = "放大"
+MAP_ZOOM_OUT = "缩小"
+MAP_LOCATE = "定位到我"
+MAP_PIN_HINT = "定位不准时，点地图上问题所在处移动标记"
+MAP_PIN_MOVED = "已在地图上调整位置，距 GPS 定位 {m}（两个位置都会保存）"
+MAP_PIN_RESET = "用 GPS 位置"
+MAP_IN_COMMUNITY = "定位在{name}范围内"
+MAP_PROPOSED = "定位在{name}范围内，已选{name}"
+MAP_NOT_IN_CHOSEN = "注意：定位不在{chosen}范围内，而在{other}范围内"
+MAP_NOT_IN_ANY = "注意：定位不在任何社区的边界内"
+MAP_DISTANCE = "距我 {d}"
+MAP_NAVIGATE = "导航前往"
+MAP_PLACED_NOTE = "位置由登记人在地图上调整；GPS 定位 {fix}，相距 {m}"
+SYNC_MAP_TITLE = "离线地图"
+SYNC_MAP_HELD = "已下载本机社区的地图：缩放至 {z} 级，{mb:.1f} MB"
+SYNC_MAP_NONE = "尚未下载：办事处有地图时，同步时自动下载本机社区的部分"
+OUTSIDE_BOUNDARIES = "不在任何社区边界内"
+DASH_NAV_MAP = "地图"
+DASH_MAP_TITLE = "案件地图"
+DASH_MAP_ALL_CATEGORIES = "全部类别"
+DASH_MAP_FROM = "登记自"
+DASH_MAP_TO = "至"
+DASH_MAP_HOTSPOTS = "热点（复发、重复地点）"
+DASH_MAP_OUTSIDE = "边界外 {n} 件"
+DASH_MAP_EXPORT_GEOJSON = "导出 GeoJSON"
+DASH_MAP_EXPORT_XLSX = "导出 Excel"
+DASH_MAP_EXPORT_NONE = "导出功能暂不可用"
+DASH_MAP_STATUS_ALL = "全部状态"
+DASH_MAP_SHOWN = "显示 {n} 个案件（{placed} 个有定位）"
+DASH_MAP_HOTSPOT = "热点：{n} 个案件在此 {r} 米内（复发 {k} 次）"
 
 # --- the outbox file: records carried to the office by cable or memory card (sync/outbox.py) ------
 OUTBOX_EXPORT = "导出到文件"

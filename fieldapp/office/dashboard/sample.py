@@ -108,10 +108,11 @@ def fill_sample_office(data_dir: str | Path, rules: Rules, now: datetime = SAMPL
             category = rng.choice(rules.categories).code
             days = rng.choice([2, 3, 5, 7, 14])
             deadline = found.astimezone(tz).date() + timedelta(days=days)
+            community = rules.communities[i % len(rules.communities)].code
             saved = work(i).register(
-                community=rules.communities[i % len(rules.communities)].code, category=category,
+                community=community, category=category,
                 photos=[scene_photo(rng)], note="样例：" + rng.choice(["垃圾堆放", "占道经营", "乱贴小广告", "渣土撒漏"]),
-                place=f"建设路{rng.randint(1, 200)}号", position=near(rng, 800), deadline=deadline,
+                place=f"建设路{rng.randint(1, 200)}号", position=near(rng, 800, community), deadline=deadline,
             )  # fmt: skip
             fate = rng.random()
             if fate < 0.45:
@@ -122,7 +123,7 @@ def fill_sample_office(data_dir: str | Path, rules: Rules, now: datetime = SAMPL
                 work(i).recheck(saved.case_id, rectified=False, photos=[scene_photo(rng)], note="仍未整改")
 
         # the recurrence in C2: rectified in March, back in late May 8 m away
-        place = Position(34.7466, 113.6253, 5.0)
+        place = Position(34.7466 + 60 / 111_000, 113.6253 + 60 / 91_300, 5.0)  # inside C2 (sample boundaries)
         clock["now"] = at(3, 2)
         earlier = work(0).register(community="C2", category="L3", photos=[scene_photo(rng)], note="店外占道经营",
                                    place="文化街12号", position=place, deadline=date(year, 3, 5))  # fmt: skip

@@ -87,6 +87,9 @@ def create_office_app(data_dir: str | Path, rules: Rules, *, clock: Callable[[],
     from sync.server import create_app
 
     app = create_app(data_dir, rules, **sync_kwargs)
+    from sync.maps import add_routes as add_map_routes  # boundaries and tiles (before the mount at "/")
+
+    add_map_routes(app)
     if dashboard:
         mount_dashboard(app, rules, clock=clock)
     return app
