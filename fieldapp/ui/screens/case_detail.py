@@ -28,8 +28,8 @@ from fieldapp.ui.components import (
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService
 from fieldapp.ui.device import Device, LocationUnavailable
-from fieldapp.ui.names import Names
 from fieldapp.ui.evidence_view import evidence_panel
+from fieldapp.ui.names import Names
 from fieldapp.ui.photo_input import PhotoInput
 from fieldapp.ui.theme import Palette
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 KEY = "detail"
 PHOTO = 96
 COMPARE = 150  # each half of the before/after comparison (two fit a 360 px screen)
+NOTE_FOLD = 120  # a note longer than this shows its first lines and 展开全文
 
 
 def _line(icon: ft.IconData, text: str, colour: Optional[str] = None) -> ft.Control:
@@ -120,7 +121,7 @@ class CaseDetailView:
             _line(ft.Icons.PLACE_OUTLINED, s.place or strings.NO_PLACE),
         ]
         if s.note:
-            facts.append(_line(ft.Icons.NOTES, s.note))
+            facts.append(self._note_line(s.note))
         facts.append(_line(ft.Icons.SCHEDULE, f"{strings.REGISTERED_AT} {fmt.time_short(s.found_at, tz, today)}"
                                               f" · {strings.REGISTERED_BY.format(who=self.names(s.registered_by))}"))
         if s.sightings:
@@ -149,11 +150,11 @@ class CaseDetailView:
             ft.Column(facts, spacing=8),
             self.message.control,
             *self._compare(d),
+            self._actions(),  # right under what the case is: never pushed off by photos or a long note
             section(strings.PHOTO_BEFORE, self._photo_row("before", d.before)),
             section(strings.PHOTO_AFTER, self._photo_row("after", d.after) if d.after else
                     ft.Text(strings.NO_AFTER_PHOTO, theme_style=ft.TextThemeStyle.BODY_SMALL)),
             section(strings.POSITION, *position_lines),
-            self._actions(),
             section(strings.TIMELINE, self._timeline()),
         ]
         self.body.controls = controls
@@ -179,21 +180,42 @@ class CaseDetailView:
         return [ft.Semantics(identifier="loop-state", container=True, content=ft.Column(lines, spacing=8))] \
             if lines else []
 
+    def _note_line(self, note: str) -> ft.Control:
+        """The case's note: a long one shows its first lines and 展开全文."""
+        text = ft.Text(note, theme_style=ft.TextThemeStyle.BODY_MEDIUM, expand=True)
+        if len(note) <= NOTE_FOLD:
+            return _line(ft.Icons.NOTES, note)
+        text.max_lines, text.overflow = 3, ft.TextOverflow.ELLIPSIS
+        toggle = ft.TextButton(strings.NOTE_EXPAND, height=48)
+
+        def flip(_e=None) -> None:
+            folded = text.max_lines is not None
+            text.max_lines = None if folded else 3
+            toggle.content = strings.NOTE_FOLD if folded else strings.NOTE_EXPAND
+            update_if_shown(text.parent)
+
+        toggle.on_click = flip
+        return ft.Column([ft.Row([ft.Icon(ft.Icons.NOTES, size=20, color=Palette.ON_SURFACE_VARIANT), text],
+                                 spacing=8, vertical_alignment=ft.CrossAxisAlignment.START),
+                          ft.Row([toggle], alignment=ft.MainAxisAlignment.END)], spacing=0)
+
     def _compare(self, d: queries.CaseDetail) -> list[ft.Control]:
-        """The community reported it done: its latest report's first after photo beside the
-        first before photo, with who reported it, when, and its note."""
+        """Before and after side by side: while the community's report waits for its re-check,
+        its first after photo with who reported it, when, and its note; else the latest
+        after photo (a re-check's or a report's)."""
         s = d.state
         report = next((r for r in reversed(s.reports) if r.outcome == "awaiting"), None)
-        if report is None or s.lifecycle != "open" or not d.before:
+        if not d.before or not d.after or (report is not None and not report.photos):
             return []
         after = dict(d.after)
-
-        def half(title: str, sha: str, data, identifier: str) -> ft.Control:
-            return ft.Column([
-                ft.Text(title, theme_style=ft.TextThemeStyle.LABEL_LARGE),
-                ft.Container(thumb(data, COMPARE, on_click=on(self._view_photo, sha), label=title,
-                                   identifier=identifier)),
-            ], spacing=4, expand=True, horizontal_alignment=ft.CrossAxisAlignment.CENTER)
+        if report is None:
+            before_sha, before_data = d.before[0]
+            after_sha, after_data = d.after[-1]
+            return [ft.Semantics(identifier="compare", container=True, content=ft.Row([
+                self._half(strings.COMPARE_BEFORE, before_sha, before_data, "compare-before"),
+                self._half(strings.COMPARE_AFTER_ANY, after_sha, after_data, "compare-after")],
+                spacing=8, vertical_alignment=ft.CrossAxisAlignment.START))]
+        half = self._half
 
         before_sha, before_data = d.before[0]
         after_sha = report.photos[0]
@@ -208,6 +230,13 @@ class CaseDetailView:
                    spacing=8, vertical_alignment=ft.CrossAxisAlignment.START),
             ft.Text(text, theme_style=ft.TextThemeStyle.BODY_SMALL),
         ], spacing=6))]
+
+    def _half(self, title: str, sha: str, data, identifier: str) -> ft.Control:
+        return ft.Column([
+            ft.Text(title, theme_style=ft.TextThemeStyle.LABEL_LARGE),
+            ft.Container(thumb(data, COMPARE, on_click=on(self._view_photo, sha), label=title,
+                               identifier=identifier)),
+        ], spacing=4, expand=True, horizontal_alignment=ft.CrossAxisAlignment.CENTER)
 
     def _photo_row(self, stage: str, photos) -> ft.Control:
         tiles = []
@@ -288,24 +317,30 @@ class CaseDetailView:
             return
         viewer: ft.Container
 
+        nav = page.navigation_bar
+
         def close(_e=None):
             if viewer in page.overlay:
                 page.overlay.remove(viewer)
+                if nav is not None:
+                    nav.visible = True
                 page.update()
 
-        # full screen: an overlay above the whole page (the bottom bar included)
+        # Full screen: an overlay child pinned to all four edges (an unpinned one only takes
+        # its content's size, a third of the screen with the page undimmed around it).
         viewer = ft.Container(
-            ft.Stack([
-                ft.InteractiveViewer(ft.Image(src=data, fit=ft.BoxFit.CONTAIN, expand=True),
+            ft.Semantics(identifier="photo-viewer", container=True, content=ft.Stack([
+                ft.InteractiveViewer(ft.Container(ft.Image(src=data, fit=ft.BoxFit.CONTAIN),
+                                                  alignment=ft.Alignment.CENTER, expand=True),
                                      min_scale=1, max_scale=5, expand=True),
                 ft.Container(ft.FilledTonalButton(strings.CLOSE, icon=ft.Icons.CLOSE,
                                                   on_click=close, height=48),
                              right=12, top=12),
-            ], expand=True),
-            bgcolor="#000000", expand=True,
+            ], expand=True)),
+            bgcolor="#000000", left=0, top=0, right=0, bottom=0,
         )
-        viewer_semantics = ft.Semantics(identifier="photo-viewer", container=True, content=viewer)
-        viewer = viewer_semantics
+        if nav is not None:  # the overlay sits above the body only: the bottom bar steps aside
+            nav.visible = False
         page.overlay.append(viewer)
         page.update()
 
