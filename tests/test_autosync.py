@@ -405,8 +405,8 @@ def test_the_sync_screen_says_what_the_automatic_sync_does():
         return Status(**{**base, **kw})
 
     assert auto_text(status(), now) == strings.SYNC_AUTO_NEXT.format(when="10:42")
-    assert auto_text(status(failures=2, last_code="network", next_in_s=30), now) == "连不上办公室，10:41 自动重试"
-    assert auto_text(status(failures=1, last_code="not_our_server"), now).startswith("连上的不是办公室服务器")
+    assert auto_text(status(failures=2, last_code="network", next_in_s=30), now) == "连不上办事处，10:41 自动重试"
+    assert auto_text(status(failures=1, last_code="not_our_server"), now).startswith("连上的不是办事处服务器")
     assert auto_text(status(failures=1, last_code="protocol_mismatch"), now).startswith(strings.SYNC_AUTO_WHY_OTHER)
     assert auto_text(status(stopped="token_revoked", next_in_s=None), now) == strings.SYNC_AUTO_STOPPED
     assert auto_text(status(), now, token_dead=True) == strings.SYNC_AUTO_STOPPED

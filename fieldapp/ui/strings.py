@@ -44,8 +44,8 @@ SURVEY_EMPTY = "暂无问卷"
 SURVEY_EMPTY_HINT = "在社区现场请居民填写满意度调查问卷，没有网络也能填写。"
 SYNC_EMPTY = "尚未同步"
 SYNC_EMPTY_HINT = "回到办事处连上无线网络后，在这里把案件和照片同步到办事处。"
-ME_EMPTY = "本机尚未登记"
-ME_EMPTY_HINT = "请向城管科索取登记码，把本机登记为巡查设备。"
+ME_EMPTY = "本机尚未绑定"
+ME_EMPTY_HINT = "请向城管科索取绑定码，把本机登记为巡查设备。"
 
 # --- case status and deadlines ----------------------------------------------------
 CASE = "案件"
@@ -104,7 +104,7 @@ SYNCING = "正在同步…"
 SYNC_OK = "同步完成"
 SYNC_FAILED = "同步失败，数据仍保存在本机，稍后可重试"
 LAST_SYNC = "上次同步：{when}"
-PENDING_EVENTS = "待上传 {n} 条记录"
+PENDING_EVENTS = "待上传 {n} 项更新"
 PENDING_PHOTOS = "待上传 {n} 张照片"
 
 # --- common actions -------------------------------------------------------------------
@@ -301,94 +301,97 @@ SURVEY_NEED_ANSWER = "请先选择满意程度"
 # --- 同步 ----------------------------------------------------------------------------
 SYNC_PENDING_TITLE = "本机待上传"
 SYNC_NOT_READY = "同步功能即将开放。数据都保存在本机，不会丢失。"
-SYNC_HINT = "在办公室连上无线网络后同步。记录只有办公室收到后才算上传完成，本机数据不会删除。"
-SYNC_OFFICE = "办公室服务器"
-SYNC_ADDRESS = "办公室地址"
+SYNC_HINT = "在办事处连上无线网络后同步。记录只有办事处收到后才算上传完成，本机数据不会删除。"
+SYNC_OFFICE = "办事处服务器"
+SYNC_ADDRESS = "办事处地址"
 SYNC_ADDRESS_HINT = "如 http://192.168.1.10:8765"
-SYNC_ADDRESS_INVALID = "办公室地址不对：请填写办公室提供的地址，如 http://192.168.1.10:8765"
-SYNC_ENROL_TITLE = "登记本机"
-SYNC_ENROL_HINT = "向办公室索取一次性登记码（12 位字母和数字），填写后点“登记本机”。"
-SYNC_CODE = "登记码"
+SYNC_ADDRESS_INVALID = "办事处地址不对：请填写办事处提供的地址，如 http://192.168.1.10:8765"
+SYNC_ENROL_TITLE = "绑定本机"
+SYNC_ENROL_HINT = "向办事处索取一次性绑定码（12 位字母和数字），填写后点“绑定本机”。"
+SYNC_CODE = "绑定码"
 SYNC_CODE_HINT = "如 K7QP-3MZX-8H2D"
-SYNC_CODE_NEEDED = "请填写办公室给的登记码"
-SYNC_ENROL = "登记本机"
+SYNC_CODE_NEEDED = "请填写办事处给的绑定码"
+SYNC_ENROL = "绑定本机"
 SYNC_ENROLLING = "正在登记…"
 SYNC_ENROLLED = "已登记：{inspector}（{communities}）"
 SYNC_ENROLLED_OK = "登记成功：本机以后登记的记录都记在{inspector}名下。"
-SYNC_REENROL = "重新登记"
-SYNC_NOT_ENROLLED = "本机尚未登记"
-SYNC_CONNECTING = "正在连接办公室…"
+SYNC_REENROL = "重新绑定"
+SYNC_NOT_ENROLLED = "本机尚未绑定"
+SYNC_CONNECTING = "正在连接办事处…"
 SYNC_PHASE_PHOTOS = "正在上传照片 {done}/{total} 张（{mb_done:.1f}/{mb_total:.1f} MB）"
 SYNC_PHASE_PUSH = "正在上传记录 {done}/{total} 条"
 SYNC_PHASE_PULL = "正在下载其他人员的记录（已下载 {n} 条）"
 SYNC_PHASE_DOWNLOAD = "正在下载其他人员案件的照片 {done}/{total} 张"
-SYNC_DONE_DETAIL = "上传 {pushed} 条记录、{photos} 张照片，下载 {pulled} 条记录"
+SYNC_DONE_DETAIL = "上传 {pushed} 项更新、{photos} 张照片，下载 {pulled} 项更新"
 SYNC_DONE_DOWNLOADED = "、{n} 张照片"  # appended to SYNC_DONE_DETAIL when photos were downloaded
-SYNC_PARTIAL = "还有 {n} 条记录没有上传"
+SYNC_PARTIAL = "还有 {n} 项更新没有上传"
 SYNC_THIS_RUN = "本次{detail}"
 SYNC_NEVER = SYNC_EMPTY
 SYNC_LAST_OK = "上次同步：{when}，同步完成"
+SYNC_LAST_OK_DETAIL = "上次同步：{when}，{detail}"
+SYNC_UP_TO_DATE = "已是最新：本机的更新都已上传，办事处也没有新的内容"
+SYNC_UP_TO_DATE_EARLIER = "（{when} 的同步已{detail}）"
 SYNC_LAST_STOPPED = "上次同步：{when}，没有完成。{why}"
-SYNC_LAST_PARTIAL = "上次同步：{when}，还有 {n} 条记录没有上传"
+SYNC_LAST_PARTIAL = "上次同步：{when}，还有 {n} 项更新没有上传"
 SYNC_DONE = "同步完成：{detail}"
 SYNC_LIST_SEPARATOR = LIST_SEPARATOR
-SYNC_HELD = "{n} 条记录暂未上传：{why}"
-SYNC_HELD_REJECTED = "{n} 条记录被办公室拒收（{why}）：请联系办公室。"
-SYNC_RUNNING = "正在同步，请不要离开办公室无线网络…"
+SYNC_HELD = "{n} 项更新暂未上传：{why}"
+SYNC_HELD_REJECTED = "{n} 项更新被办事处拒收（{why}）：请联系办事处。"
+SYNC_RUNNING = "正在同步，请不要离开办事处无线网络…"
 #: The automatic sync (fieldapp/ui/autosync.py): one line under 上次同步; {when} is like 10:42.
 SYNC_AUTO_NEXT = "自动同步已开启，下次同步 {when}"
 SYNC_AUTO_RUNNING = "正在自动同步…"
 SYNC_AUTO_RETRY = "{why}，{when} 自动重试"
 SYNC_AUTO_WHY = {
-    "network": "连不上办公室",
-    "server_unavailable": "办公室服务器暂时不可用",
-    "not_our_server": "连上的不是办公室服务器（可能要先登录无线网络）",
+    "network": "连不上办事处",
+    "server_unavailable": "办事处服务器暂时不可用",
+    "not_our_server": "连上的不是办事处服务器（可能要先登录无线网络）",
 }
 SYNC_AUTO_WHY_OTHER = "上次同步没有完成"
-SYNC_AUTO_STOPPED = "自动同步已暂停：重新登记后恢复"
-SYNC_AUTO_NOT_ENROLLED = "登记本机后会自动同步"
+SYNC_AUTO_STOPPED = "自动同步已暂停：重新绑定后恢复"
+SYNC_AUTO_NOT_ENROLLED = "绑定本机后会自动同步"
 SYNC_AUTO_OFF = "自动同步已关闭：请点“立即同步”"
 #: Sync codes (sync/protocol.py: SERVER_ERRORS, CLIENT_ERRORS) -> what happened and what to do.
 SYNC_MESSAGES = {
-    "malformed_json": "办公室无法读取本机发送的数据：请把应用更新到最新版本。",
-    "invalid_body": "办公室无法读取本机发送的数据：请把应用更新到最新版本。",
+    "malformed_json": "办事处无法读取本机发送的数据：请把应用更新到最新版本。",
+    "invalid_body": "办事处无法读取本机发送的数据：请把应用更新到最新版本。",
     "bad_query": "同步请求有误：请把应用更新到最新版本。",
     "bad_sha256": "照片编号有误，相关记录暂未上传：请联系技术支持。",
     "hash_mismatch": "照片没有完整上传：请稍后重新同步。",
-    "too_large": "数据过大，办公室无法接收：请联系技术支持。",
+    "too_large": "数据过大，办事处无法接收：请联系技术支持。",
     "too_many_events": "一次上传的记录过多：请把应用更新到最新版本。",
-    "token_missing": "本机尚未登记：请向办公室索取登记码，在本页登记本机。",
-    "token_invalid": "本机的登记已失效，请联系办公室重新登记。",
-    "token_revoked": "设备已被停用，请联系办公室重新登记。",
-    "enrol_code_invalid": "登记码不对：请核对后重新输入（不分大小写，短横线可不填）。",
-    "enrol_code_expired": "登记码已过期：请向办公室索取新的登记码。",
-    "enrol_code_used": "登记码已被使用过（每个只能用一次）：请向办公室索取新的登记码。",
-    "not_found": "办公室服务器不支持此功能：请检查地址，或把应用更新到最新版本。",
-    "method_not_allowed": "办公室服务器不支持此操作：请把应用更新到最新版本。",
-    "server_error": "办公室服务器出错：请稍后重试，多次失败请联系办公室。",
-    "not_enrolled": "本机尚未登记：请填写办公室地址和登记码，点“登记本机”。",
-    "network": "连不上办公室服务器：请确认手机已连上办公室的无线网络、地址填写正确，然后重试。",
-    "server_unavailable": "办公室服务器暂时不可用：请稍后重试。",
-    "not_our_server": "连上的不是办公室服务器：可能要先在浏览器里登录无线网络，或办公室地址填错了。",
-    "protocol_mismatch": "应用版本与办公室服务器不匹配：请把应用更新到最新版本。",
-    "unauthorized": "办公室拒绝了本机的请求：请联系办公室。",
-    "forbidden": "办公室拒绝了本机的请求：请联系办公室。",
+    "token_missing": "本机尚未绑定：请向办事处索取绑定码，在本页绑定本机。",
+    "token_invalid": "本机的绑定已失效，请联系办事处重新绑定。",
+    "token_revoked": "设备已被停用，请联系办事处重新绑定。",
+    "enrol_code_invalid": "绑定码不对：请核对后重新输入（不分大小写，短横线可不填）。",
+    "enrol_code_expired": "绑定码已过期：请向办事处索取新的绑定码。",
+    "enrol_code_used": "绑定码已被使用过（每个只能用一次）：请向办事处索取新的绑定码。",
+    "not_found": "办事处服务器不支持此功能：请检查地址，或把应用更新到最新版本。",
+    "method_not_allowed": "办事处服务器不支持此操作：请把应用更新到最新版本。",
+    "server_error": "办事处服务器出错：请稍后重试，多次失败请联系办事处。",
+    "not_enrolled": "本机尚未绑定：请填写办事处地址和绑定码，点“绑定本机”。",
+    "network": "连不上办事处服务器：请确认手机已连上办事处的无线网络、地址填写正确，然后重试。",
+    "server_unavailable": "办事处服务器暂时不可用：请稍后重试。",
+    "not_our_server": "连上的不是办事处服务器：可能要先在浏览器里登录无线网络，或办事处地址填错了。",
+    "protocol_mismatch": "应用版本与办事处服务器不匹配：请把应用更新到最新版本。",
+    "unauthorized": "办事处拒绝了本机的请求：请联系办事处。",
+    "forbidden": "办事处拒绝了本机的请求：请联系办事处。",
     "photo_missing_local": "有照片文件在本机找不到，相关记录暂未上传：请联系技术支持。",
     "photo_corrupt_local": "有照片文件已损坏，相关记录暂未上传：请联系技术支持。",
-    "photo_too_large": "有照片过大，办公室无法接收，相关记录暂未上传。",
-    "event_too_large": "有记录过大，办公室无法接收：请联系技术支持。",
-    "event_rejected": "有记录被办公室拒收：请联系办公室。",
-    "event_conflict": "有记录与办公室的数据冲突（两份都已保留）：请联系办公室核对。",
-    "event_missing_blob": "有照片还没传到办公室，相关记录下次同步时再传。",
-    "pull_conflict": "下载的记录与本机数据冲突（两份都已保留）：请联系办公室。",
+    "photo_too_large": "有照片过大，办事处无法接收，相关记录暂未上传。",
+    "event_too_large": "有记录过大，办事处无法接收：请联系技术支持。",
+    "event_rejected": "有记录被办事处拒收：请联系办事处。",
+    "event_conflict": "有记录与办事处的数据冲突（两份都已保留）：请联系办事处核对。",
+    "event_missing_blob": "有照片还没传到办事处，相关记录下次同步时再传。",
+    "pull_conflict": "下载的记录与本机数据冲突（两份都已保留）：请联系办事处。",
     "pull_invalid": "有下载的记录无法读取：请把应用更新到最新版本。",
     "photo_download_corrupt": "有照片下载时损坏，已丢弃：下次同步时会重新下载。",
     "photo_download_failed": "其他人员案件的照片没有全部下载：下次同步时会继续下载。",
     "rules_failed": "没有取到办事处的考核规则：下次同步时会再取。",
     "maps_failed": "没有取到办事处的地图或社区边界：下次同步时会再取。",
     "rules_invalid": "办事处的考核规则文件有错误，本机没有采用：请告知办事处检查规则文件。",
-    "clock_skew": "手机时间与办公室相差较大：请校准手机时间。",
-    "server_rolled_back": "办公室的数据已从备份恢复，本机记录正在重新上传。",
+    "clock_skew": "手机时间与办事处相差较大：请校准手机时间。",
+    "server_rolled_back": "办事处的数据已从备份恢复，本机记录正在重新上传。",
     "internal_error": "同步程序出错，数据仍保存在本机：请重试，多次失败请联系技术支持。",
 }
 #: Why the office refused an event (sync/protocol.py REJECTION_REASONS).
@@ -397,11 +400,11 @@ SYNC_REJECTIONS = {
     "actor_mismatch": "记录上的巡查人员不是本机登记的人员",
     "role_not_allowed": "本机登记的身份不能提交这类记录",
     "community_not_allowed": "不是本机负责的社区",
-    "unknown_case": "办公室没有这个案件",
+    "unknown_case": "办事处没有这个案件",
     "case_closed": "案件已整改到位或已作废，不能再提交",
     "not_exemptible": "这类来源的案件不能申请免责",
 }
-SYNC_UNKNOWN = "同步没有完成（{code}）：请重试，多次失败请联系办公室。"
+SYNC_UNKNOWN = "同步没有完成（{code}）：请重试，多次失败请联系办事处。"
 
 # --- 我的 ----------------------------------------------------------------------------
 ME_INSPECTOR = "巡查人员"
@@ -411,8 +414,9 @@ ME_ID = "人员编号"
 ME_COMMUNITIES = "负责社区"
 ME_COMMUNITIES_HINT = "登记问题和问卷默认使用第一个负责社区。"
 ME_COMMUNITY_STAFF = "社区工作人员"
-ME_COMMUNITIES_FIXED = "本机负责的社区由办事处登记本机时确定，只显示这些社区的待整改问题。"
+ME_COMMUNITIES_FIXED = "本机负责的社区由办事处绑定本机时确定，只显示这些社区的待整改问题。"
 ME_DEVICE = "本机"
+ME_ABOUT = "关于本机"
 ME_DEVICE_ID = "设备编号"
 ME_DATA_DIR = "数据文件夹"
 ME_VERSION = "版本"
@@ -1022,9 +1026,9 @@ DASH_MAP_HOTSPOT = "热点：{n} 个案件在此 {r} 米内（复发 {k} 次）"
 
 # --- the outbox file: records carried to the office by cable or memory card (sync/outbox.py) ------
 OUTBOX_EXPORT = "导出到文件"
-OUTBOX_EXPORT_HINT = "连不上办公室时：把待上传的记录和照片导出成一个文件，用数据线或存储卡带到办公室导入。"
+OUTBOX_EXPORT_HINT = "连不上办事处时：把待上传的记录和照片导出成一个文件，用数据线或存储卡带到办事处导入。"
 OUTBOX_EXPORTING = "正在导出…"
-OUTBOX_EXPORTED = "已导出 {events} 条记录、{photos} 张照片：{file}"
+OUTBOX_EXPORTED = "已导出 {events} 项更新、{photos} 张照片：{file}"
 OUTBOX_EXPORTED_MISSING = "另有 {n} 张照片在本机找不到，未能导出。"
 OUTBOX_NOTHING = "没有待上传的记录，不需要导出。"
 OUTBOX_IMPORTED = "{file}：收到{inspector}手机上的 {events} 项案件记录（登记、照片、复查等），新的 {accepted} 项，以前已收到 {duplicate} 项；新照片 {photos} 张"
@@ -1038,8 +1042,35 @@ OUTBOX_ERRORS = {
     "unknown_device": "这部手机没有在本办事处登记，没有导入：请先登记手机。",
     "revoked": "这部手机的登记已被撤销，没有导入。",
     "too_large": "文件中有过大的内容，没有导入。",
-    "not_enrolled": "本机还没有登记，不能导出：请先在“同步”页用登记码登记。",
+    "not_enrolled": "本机还没有登记，不能导出：请先在“同步”页用绑定码登记。",
 }
+
+
+# --- who made each record; first run and 试用 (trial mode) -----------------------------------
+#: A person known only by their id (the office has not told this phone their name).
+PERSON_UNKNOWN = "未知人员"
+#: Sample data: the phone's own name in trial mode (the sample's colleagues are in fieldapp/demo.py).
+TRIAL_SELF = "我（试用）"
+FIRST_RUN_TITLE = "欢迎使用整脏治乱巡查"
+FIRST_RUN_INTRO = "请先连接办事处：登记的问题会自动同步到办事处，并记在您的名下。"
+FIRST_RUN_CONNECT = "连接办事处"
+FIRST_RUN_CONNECT_HINT = "填写办事处给您的地址和绑定码。"
+FIRST_RUN_CONNECT_BUTTON = "连接并绑定本机"
+FIRST_RUN_CONNECTED = "已连接办事处：以后的记录都记在{name}名下。"
+FIRST_RUN_TRIAL = "先试用"
+FIRST_RUN_TRIAL_HINT = "用示例案件看看怎么用。示例数据只在本机，不会上传，随时可以放弃。"
+FIRST_RUN_TRIAL_BUTTON = "进入试用"
+FIRST_RUN_TRIAL_MAKING = "正在准备示例案件…"
+FIRST_RUN_LATER = "暂不连接，先登记问题"
+TRIAL_BANNER = "试用模式：示例数据，不会上传"
+TRIAL_DISCARD = "放弃试用数据"
+TRIAL_DISCARD_TITLE = "放弃试用数据？"
+TRIAL_DISCARD_TEXT = "示例案件和照片会全部删除，然后回到首次使用页面，连接办事处。"
+TRIAL_DISCARD_OK = "放弃"
+TRIAL_DISCARD_FAILED = "试用数据没有删除干净：请再试一次。"
+SYNC_MESSAGES["trial_data"] = "本机在试用模式，存的是示例数据，不能连接办事处：请先点“放弃试用数据”。"
+SYNC_REJECTIONS["trial_data"] = "是试用的示例数据，办事处不收"
+OUTBOX_ERRORS["trial_data"] = "本机在试用模式，示例数据不能导出：请先点“放弃试用数据”。"
 
 
 # --- evidence marks (fieldapp/domain/evidence.py): 明察暗访 is evidence ------------------------------
@@ -1138,7 +1169,7 @@ BULLETIN_NO_MONTH_CASES = "本月没有登记案件。"
 BULLETIN_RANKING_HEAD = ("名次", "社区", "上级考核", "本办考核", "群众满意度", "综合得分", "扣分", "加分", "最终得分")
 BULLETIN_COMPONENTS_HEAD = ("社区", "上级考核", "依据", "本办考核", "依据", "群众满意度", "依据")
 BULLETIN_MONTH_HEAD = ("社区", "本月上级考核", "本月登记", "已整改", "逾期未整改", "待整改", "已作废")
-BULLETIN_MONTH_CASES_HEAD = ("案件", "问题类别", "来源", "地点", "发现", "整改期限", "状态")
+BULLETIN_MONTH_CASES_HEAD = ("案件", "问题类别", "来源", "地点", "发现", "整改期限", "目前状态")
 BULLETIN_FUND_HEAD = ("角色", "每人（元）", "人数", "金额（元）")
 BULLETIN_CHART_LEGEND = ("上级考核", "本办考核", "群众满意度", "最终得分")
 BULLETIN_NO_SCORE = "未评"
@@ -1172,10 +1203,14 @@ BULLETIN_PHOTO_MISSING = "照片未同步"
 BULLETIN_NO_PHOTOS = "没有照片。"
 BULLETIN_BONUS_LINE = "{date}：{description}"
 BULLETIN_CLOSING = "特此通报。"
-BULLETIN_FILE_MAIN = "{title}.pdf"
-BULLETIN_FILE_COMMUNITY = "{title}-{community}{volume}.pdf"
-BULLETIN_FILE_VOLUME = "-{n}"
-BULLETIN_PACK_FILE = "{title}.zip"
+BULLETIN_PERIOD_YEAR = "{year}年度"
+BULLETIN_PERIOD_MONTH = "{year}年{month}月"
+BULLETIN_FILE_MAIN = "通报-{period}.pdf"
+BULLETIN_FILE_COMMUNITY = "通报-{period}-{community}{volume}.pdf"
+BULLETIN_FILE_VOLUME = "-第{n}册"
+BULLETIN_PACK_FILE = "通报-{period}.zip"
+BULLETIN_MONTH_STATUS_NOTE = "案件状态为通报生成当日的状态。"
+BULLETIN_MORE_PHOTOS = "另有 {n} 张照片"
 CLI_BULLETIN_WRITTEN = "已写出 {n} 个文件到 {dir}："
 CLI_BULLETIN_BAD_MONTH = "月份应为 {year} 年的月份，如 {year}-06，却是“{value}”"
 CLI_BULLETIN_MONTH_AND_AS_OF = "--month 和 --as-of 只能用一个"
@@ -1199,30 +1234,5 @@ CLI_EXPORT_WRITTEN = "已导出 {n} 个案件到 {path}"
 CLI_EXPORT_BAD_STATUS = "没有这个状态“{value}”，应为 {choices}"
 DASH_EXPORT_CASES = "导出案件清单"
 DASH_EXPORT_CASES_HINT = "按当前筛选（社区、状态）导出本年度的案件：Excel、CSV（UTF-8）或 GeoJSON（地图软件）。"
-
-
-# --- who made each record; first run and 试用 (trial mode) -----------------------------------
-#: A person known only by their id (the office has not told this phone their name).
-PERSON_UNKNOWN = "未知人员"
-#: Sample data: the phone's own name in trial mode (the sample's colleagues are in fieldapp/demo.py).
-TRIAL_SELF = "我（试用）"
-FIRST_RUN_TITLE = "欢迎使用整脏治乱巡查"
-FIRST_RUN_INTRO = "请先连接办事处：登记的问题会自动同步到办事处，并记在您的名下。"
-FIRST_RUN_CONNECT = "连接办事处"
-FIRST_RUN_CONNECT_HINT = "填写办事处给您的地址和登记码。"
-FIRST_RUN_CONNECT_BUTTON = "连接并登记本机"
-FIRST_RUN_CONNECTED = "已连接办事处：以后的记录都记在{name}名下。"
-FIRST_RUN_TRIAL = "先试用"
-FIRST_RUN_TRIAL_HINT = "用示例案件看看怎么用。示例数据只在本机，不会上传，随时可以放弃。"
-FIRST_RUN_TRIAL_BUTTON = "进入试用"
-FIRST_RUN_TRIAL_MAKING = "正在准备示例案件…"
-FIRST_RUN_LATER = "暂不连接，先登记问题"
-TRIAL_BANNER = "试用模式：示例数据，不会上传"
-TRIAL_DISCARD = "放弃试用数据"
-TRIAL_DISCARD_TITLE = "放弃试用数据？"
-TRIAL_DISCARD_TEXT = "示例案件和照片会全部删除，然后回到首次使用页面，连接办事处。"
-TRIAL_DISCARD_OK = "放弃"
-TRIAL_DISCARD_FAILED = "试用数据没有删除干净：请再试一次。"
-SYNC_MESSAGES["trial_data"] = "本机在试用模式，存的是示例数据，不能连接办事处：请先点“放弃试用数据”。"
-SYNC_REJECTIONS["trial_data"] = "是试用的示例数据，办事处不收"
-OUTBOX_ERRORS["trial_data"] = "本机在试用模式，示例数据不能导出：请先点“放弃试用数据”。"
+EXPORT_STATUS_FILTERS = {"open_all": "未办结", "rectified": "已整改", "all": "全部"}
+CLI_EXPORT_BAD_FORMAT = "不支持的格式 {suffix}：请用 xlsx、csv 或 geojson"

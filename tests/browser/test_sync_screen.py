@@ -75,7 +75,7 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     assert {e["actor"] for e in before} == {before[0]["actor"]} and before[0]["actor"].startswith("inspector-")
 
     goto_tab(page, strings.TAB_ME)  # built now, with the phone's own id: it must follow the enrolment
-    expect(by_id(page, "me-inspector-id")).to_be_visible()
+    expect(by_id(page, "screen-me")).to_be_visible()
     goto_tab(page, strings.TAB_SYNC)
     expect(by_id(page, "pending-events")).to_contain_text(strings.PENDING_EVENTS.format(n=len(before)))
     expect(by_id(page, "pending-photos")).to_contain_text(strings.PENDING_PHOTOS.format(n=1))
@@ -132,6 +132,7 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     # 我的 shows the enrolled inspector now (the name was empty: it took the inspector id). Flutter
     # keeps a text field's and a selectable text's words out of the DOM: check the store, and look.
     goto_tab(page, strings.TAB_ME)
+    page.get_by_role("button", name=strings.ME_ABOUT).tap()  # ids are folded away under 关于本机
     expect(by_id(page, "me-inspector-id")).to_be_visible()
     with open_store(app.data_dir) as store:
         settings = ensure_settings(store)
@@ -145,7 +146,7 @@ def test_enrol_sync_then_revoked(office, app_factory, phone_factory):
     goto_tab(page, strings.TAB_SYNC)
     button(page, strings.SYNC_NOW).tap()
     revoked = strings.SYNC_MESSAGES["token_revoked"]
-    assert revoked == "设备已被停用，请联系办公室重新登记。"
+    assert revoked == "设备已被停用，请联系办事处重新绑定。"
     expect(by_id(page, "message-sync")).to_contain_text(revoked, timeout=15_000)
     expect(by_id(page, "sync-last")).to_contain_text(revoked)
     expect(page.get_by_role("textbox", name=re.compile("^" + strings.SYNC_CODE))).to_be_visible()
@@ -299,13 +300,13 @@ def test_addresses_are_normalised_or_refused():
 
 
 def test_every_code_has_a_message_with_what_to_do():
-    assert sync_screen.message_for("token_revoked") == "设备已被停用，请联系办公室重新登记。"
+    assert sync_screen.message_for("token_revoked") == "设备已被停用，请联系办事处重新绑定。"
     assert "无线网络" in sync_screen.message_for("network")
     assert "登录无线网络" in sync_screen.message_for("not_our_server")
     assert "new_code" in sync_screen.message_for("new_code")  # an unknown code is still shown
     assert sync_screen.held_text("event_rejected", "community_not_allowed: community C3", 2) == \
         strings.SYNC_HELD_REJECTED.format(n=2, why=strings.SYNC_REJECTIONS["community_not_allowed"])
-    assert sync_screen.held_text("photo_missing_local", "photo ab", 1).startswith("1 条记录暂未上传")
+    assert sync_screen.held_text("photo_missing_local", "photo ab", 1).startswith("1 项更新暂未上传")
 
 
 def test_progress_and_result_texts():
@@ -335,6 +336,16 @@ def test_progress_and_result_texts():
     text, kind = sync_screen.result_message(partial)
     assert kind == "warning" and strings.SYNC_PARTIAL.format(n=2) in text
     assert strings.SYNC_MESSAGES["event_rejected"] in text and strings.SYNC_MESSAGES["clock_skew"] in text
+
+    # 立即同步 right after the automatic run moved everything: "up to date", and what that run did
+    from zoneinfo import ZoneInfo
+    nothing = SyncResult(started_at=ok.started_at)
+    earlier = {"at": "2022-06-01T09:00:05+08:00", "ok": True, "pushed": 5, "acknowledged": 0,
+               "photos_uploaded": 1, "pulled": 0, "photos_downloaded": 0}
+    assert sync_screen.result_message(nothing, earlier, ZoneInfo("Asia/Shanghai")) == (
+        strings.SYNC_UP_TO_DATE + strings.SYNC_UP_TO_DATE_EARLIER.format(
+            when="6月1日 09:00", detail=strings.SYNC_DONE_DETAIL.format(pushed=5, photos=1, pulled=0)), "ok")
+    assert sync_screen.result_message(nothing) == (strings.SYNC_UP_TO_DATE, "ok")
 
 
 def test_progress_from_the_sync_thread_is_painted_on_the_ui_loop(tmp_path):

@@ -52,17 +52,27 @@ class MeScreen:
         self.root = ft.Container(ft.Column([
             screen_header(KEY, strings.TITLE_ME),
             scroll_form([
-                ft.Column([self.person_title, self.name, self.inspector_fact], spacing=8),
+                ft.Column([self.person_title, self.name], spacing=8),
                 section(strings.ME_COMMUNITIES,
                         self.communities_hint,
                         ft.Column(list(self.checks.values()), spacing=0)),
                 self.message.control,
                 ft.Row([wide_button(strings.ME_SAVE, ft.Icons.SAVE, self.save)]),
                 ft.Divider(color="#E3E6EA"),
-                section(strings.ME_DEVICE,
+                # Ids and the data folder are for whoever supports the phone, not for daily use:
+                # folded away under 关于本机.
+                ft.ExpansionTile(
+                    title=ft.Text(strings.ME_ABOUT, theme_style=ft.TextThemeStyle.TITLE_SMALL),
+                    tile_padding=ft.Padding.symmetric(horizontal=0),
+                    controls_padding=ft.Padding.only(bottom=12),
+                    expanded_cross_axis_alignment=ft.CrossAxisAlignment.START,
+                    maintain_state=True,
+                    controls=[ft.Column([
+                        self.inspector_fact,
                         _fact(strings.ME_DEVICE_ID, settings.device_id, "me-device-id"),
                         _fact(strings.ME_DATA_DIR, str(self.data.data_dir), "me-data-dir"),
-                        _fact(strings.ME_VERSION, fieldapp.__version__, "me-version")),
+                        _fact(strings.ME_VERSION, fieldapp.__version__, "me-version"),
+                    ], spacing=8)]),
             ]),
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             expand=True, data=self)

@@ -8,7 +8,7 @@ What it shows (test handles in brackets):
 * the automatic sync: next try, or why and when it retries, or that it stopped (``sync-auto``);
 * 立即同步, with a progress bar and a line saying what is being done (``sync-progress``);
 * the result or error in Chinese, with what to do (``message-sync``);
-* 办公室服务器 — the address (saved), the enrolment (``sync-enrolled``) or the
+* 办事处服务器 — the address (saved), the enrolment (``sync-enrolled``) or the
   one-time code to enrol with.
 
 Threads: enrolment and sync run on the data service's sync thread, with its own
@@ -80,7 +80,7 @@ def normalise_address(text: str) -> Optional[str]:
 
 
 def held_text(code: str, detail: str, n: int) -> str:
-    """Why `n` own records wait: e.g. 2 条记录被办公室拒收（不是本机负责的社区）：请联系办公室。"""
+    """Why `n` own records wait: e.g. 2 项更新被办事处拒收（不是本机负责的社区）：请联系办事处。"""
     if code == "event_rejected":
         reason = detail.split(":", 1)[0].strip()
         why = strings.SYNC_REJECTIONS.get(reason) or strings.SYNC_REJECTIONS["invalid"]
@@ -108,15 +108,37 @@ def progress_text(p: Progress) -> tuple[str, Optional[float]]:
     return strings.SYNC_CONNECTING, None
 
 
-def result_message(r: SyncResult) -> tuple[str, str]:
-    """(text, kind) for the message line after a run."""
+def run_detail(run: dict) -> Optional[str]:
+    """What a run moved (上传 3 项更新、1 张照片，下载 2 项更新), from its record
+    (`PhoneBook.record_run`'s keys, or a SyncResult's fields); None if it moved nothing."""
+    pushed = run.get("pushed", 0) + run.get("acknowledged", 0)
+    counts = (pushed, run.get("photos_uploaded", 0), run.get("pulled", 0), run.get("photos_downloaded", 0))
+    if not any(counts):
+        return None
+    done = strings.SYNC_DONE_DETAIL.format(pushed=counts[0], photos=counts[1], pulled=counts[2])
+    if counts[3]:
+        done += strings.SYNC_DONE_DOWNLOADED.format(n=counts[3])
+    return done
+
+
+def _fields(r: SyncResult) -> dict:
+    return {k: getattr(r, k) for k in ("pushed", "acknowledged", "photos_uploaded", "pulled", "photos_downloaded")}
+
+
+def result_message(r: SyncResult, previous: Optional[dict] = None, tz=None) -> tuple[str, str]:
+    """(text, kind) for the message line after a run. A run that found nothing to do says so,
+    and what the run before it (the automatic one, seconds earlier perhaps) did."""
     if r.stopped:
         return message_for(r.stopped), "error"
-    done = strings.SYNC_DONE_DETAIL.format(pushed=r.pushed + r.acknowledged, photos=r.photos_uploaded,
-                                           pulled=r.pulled)
-    if r.photos_downloaded:
-        done += strings.SYNC_DONE_DOWNLOADED.format(n=r.photos_downloaded)
+    done = run_detail(_fields(r)) or strings.SYNC_DONE_DETAIL.format(pushed=0, photos=0, pulled=0)
     problems = list(dict.fromkeys(i.code for i in r.errors + r.warnings))
+    if r.ok and not problems and run_detail(_fields(r)) is None:
+        text = strings.SYNC_UP_TO_DATE
+        earlier = run_detail(previous or {})
+        if earlier and tz is not None and isinstance(previous.get("at"), str):
+            when = fmt.time_short(datetime.fromisoformat(previous["at"]), tz)
+            text += strings.SYNC_UP_TO_DATE_EARLIER.format(when=when, detail=earlier)
+        return text, "ok"
     if r.ok and not problems:
         return strings.SYNC_DONE.format(detail=done), "ok"
     lines = [strings.SYNC_THIS_RUN.format(detail=done)]
@@ -128,7 +150,7 @@ def result_message(r: SyncResult) -> tuple[str, str]:
 
 def auto_text(status: Status, now_local: datetime, *, enrolled: bool = True,
               token_dead: bool = False) -> str:
-    """The ``sync-auto`` line: 自动同步已开启，下次同步 10:42 / 连不上办公室，10:42 自动重试 / …"""
+    """The ``sync-auto`` line: 自动同步已开启，下次同步 10:42 / 连不上办事处，10:42 自动重试 / …"""
     if status.running:
         return strings.SYNCING if status.manual else strings.SYNC_AUTO_RUNNING
     if not status.auto:
@@ -312,7 +334,9 @@ class SyncScreen:
             return strings.SYNC_LAST_STOPPED.format(when=when, why=message_for(last["stopped"]))
         if last.get("pending_events"):
             return strings.SYNC_LAST_PARTIAL.format(when=when, n=last["pending_events"])
-        return strings.SYNC_LAST_OK.format(when=when)
+        detail = run_detail(last)
+        return strings.SYNC_LAST_OK_DETAIL.format(when=when, detail=detail) if detail \
+            else strings.SYNC_LAST_OK.format(when=when)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -389,6 +413,7 @@ class SyncScreen:
             self.message.show(message_for("not_enrolled"), "error")
             update_if_shown(self.root)
             return
+        previous = self.state.last_run if self.state is not None else None  # what the last run did
         self._loop = asyncio.get_running_loop()
         self._last_phase = None
         self._set_busy(True)
@@ -406,7 +431,7 @@ class SyncScreen:
             if isinstance(result, Skipped):  # joined an automatic try that found nobody to talk to
                 self.message.show(message_for(result.code), "error")
             else:
-                text, kind = result_message(result)
+                text, kind = result_message(result, previous, self.ctx.tz)
                 self.message.show(text, kind)
         finally:
             self._set_busy(False)
