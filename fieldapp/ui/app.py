@@ -62,6 +62,7 @@ class Shell:
         self.device = Device(page)
         self.ctx = ctx.for_session(page, self.navigate, self.device)
         self.views: dict[str, ft.Control] = {}
+        self.shown_key: Optional[str] = None  # the tab on screen (the bar's index moves before on_change)
         self.body = ft.Container(expand=True)
         self.nav = ft.NavigationBar(destinations=self._destinations(), selected_index=0,
                                     on_change=self._on_nav_change)
@@ -159,6 +160,7 @@ class Shell:
         return self.views[key]
 
     def _show(self, tab: Tab) -> None:
+        self.shown_key = tab.key
         first_time = tab.key not in self.views
         self.body.content = self.view(tab.key)
         if not first_time and tab.on_show is not None:
@@ -166,7 +168,29 @@ class Shell:
 
     def _on_nav_change(self, e: ft.Event[ft.NavigationBar]) -> None:
         # No explicit update: Flet 1.0 sends the changed tree when a handler returns.
-        self._show(self.tabs[e.control.selected_index])
+        target = self.tabs[e.control.selected_index]
+        leaving = self.shown_key
+        form = getattr(self.views.get(leaving), "data", None) if leaving else None
+        if leaving != target.key and form is not None and getattr(form, "has_unsaved", lambda: False)():
+            self.nav.selected_index = tab_index(leaving, self.tabs)  # stay until the user says
+            self._ask_leave(target)
+            self.page.update()  # show_dialog sent only the dialog: the bar's own index goes too
+            return
+        self._show(target)
+
+    def _ask_leave(self, target: Tab) -> None:
+        """A half-filled form: leave it (and lose it) only when the user says so."""
+        def go(_e=None) -> None:
+            self.page.pop_dialog()
+            self.views.pop(self.shown_key, None)  # built afresh, empty, next time
+            self.nav.selected_index = tab_index(target.key, self.tabs)
+            self._show(target)
+            self.page.update()
+
+        self.page.show_dialog(ft.AlertDialog(
+            modal=True, title=ft.Text(strings.LEAVE_FORM_TITLE), content=ft.Text(strings.LEAVE_FORM_TEXT),
+            actions=[ft.TextButton(strings.LEAVE_FORM_STAY, on_click=lambda e: self.page.pop_dialog()),
+                     ft.TextButton(strings.LEAVE_FORM_GO, on_click=go)]))
 
 
 def setup_page(page: ft.Page) -> None:

@@ -86,12 +86,14 @@ class PhotoInput:
         self.strip.controls = [self._tile(i, p) for i, p in enumerate(self.photos)]
 
     def _tile(self, index: int, photo: queries.PickedPhoto) -> ft.Control:
-        remove = ft.Container(right=2, top=2, content=ft.Semantics(
+        # a 48 px tap target (a finger, gloves) around a 28 px dark circle
+        remove = ft.Container(right=0, top=0, content=ft.Semantics(
             label=strings.REMOVE_PHOTO, button=True,
             content=ft.Container(
-                ft.Icon(ft.Icons.CLOSE, size=18, color=Palette.ON_PRIMARY),
-                bgcolor="#99000000", border_radius=ft.BorderRadius.all(16), width=32, height=32,
-                alignment=ft.Alignment.CENTER,
+                ft.Container(ft.Icon(ft.Icons.CLOSE, size=18, color=Palette.ON_PRIMARY), bgcolor="#99000000",
+                             border_radius=ft.BorderRadius.all(14), width=28, height=28,
+                             alignment=ft.Alignment.CENTER),
+                width=48, height=48, alignment=ft.Alignment.TOP_RIGHT, padding=ft.Padding.all(4),
                 on_click=on(self._remove, index))))
         return ft.Stack([
             thumb(photo.thumb, THUMB, label=strings.PHOTO_N.format(n=index + 1),

@@ -90,3 +90,39 @@ def test_an_empty_list_leads_to_the_form(app_factory, phone_factory):
     expect(by_id(page, "empty-cases")).to_have_attribute("aria-label", re.compile(strings.CASES_EMPTY))
     by_id(page, "empty-cases").get_by_role("button", name=strings.TAB_NEW).tap()
     expect(heading(page, strings.TITLE_NEW)).to_be_visible()
+
+
+def test_the_new_case_form_keeps_save_in_reach_says_what_it_cut_and_asks_before_leaving(app_factory, phone_factory):
+    server = app_factory(start=False, env={"FIELDAPP_AUTOSYNC": "0"})
+    with open_store(server.data_dir) as store:
+        PhoneBook(store).save_credentials("http://127.0.0.1:9/", "token", "phone-1", "张三", ["C1"])
+    server.now = FROZEN_NOW
+    server.start()
+    page = open_app(phone_factory(360, 740), server.url)
+    goto_tab(page, strings.TAB_NEW)
+    save = button(page, strings.SAVE_CASE)
+    expect(save).to_be_visible()
+    nav_top = page.get_by_role("tab", name=strings.TAB_NEW).bounding_box()["y"]
+    assert save.bounding_box()["y"] + save.bounding_box()["height"] <= nav_top  # no scrolling to find it
+
+    by_id(page, "category-Z1").tap()
+    # a paste longer than 问题描述 takes: cut by the field, and said
+    note = page.get_by_role("textbox", name=strings.NOTE_LABEL)
+    note.focus()
+    page.keyboard.insert_text("垃" * 2100)
+    expect(by_id(page, "message-new")).to_contain_text(strings.TEXT_CUT.format(field=strings.SECTION_NOTE, n=2000))
+
+    # leaving with unsaved input asks first; 继续填写 keeps it, 放弃并离开 drops it
+    page.get_by_role("tab", name=strings.TAB_CASES).tap()
+    expect(page.get_by_text(strings.LEAVE_FORM_TITLE)).to_be_visible()
+    settled_screenshot(page, "edges-04-leave-form-360")
+    button(page, strings.LEAVE_FORM_STAY).tap()
+    expect(heading(page, strings.TITLE_NEW)).to_be_visible()
+    expect(page.get_by_role("tab", name=strings.TAB_NEW)).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name=strings.TAB_CASES).tap()
+    button(page, strings.LEAVE_FORM_GO).tap()
+    expect(heading(page, strings.TITLE_CASES)).to_be_visible()
+    goto_tab(page, strings.TAB_NEW)  # a fresh form: nothing to ask about when leaving again
+    page.get_by_role("tab", name=strings.TAB_CASES).tap()
+    expect(heading(page, strings.TITLE_CASES)).to_be_visible()
+    expect(page.get_by_text(strings.LEAVE_FORM_TITLE)).to_have_count(0)

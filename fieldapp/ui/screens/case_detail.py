@@ -111,7 +111,7 @@ class CaseDetailView:
         community = self.community_names.get(s.community, s.community)
         facts = [
             ft.Row([ft.Text(category, theme_style=ft.TextThemeStyle.HEADLINE_SMALL, expand=True),
-                    ft.Semantics(identifier="detail-status", label=label,
+                    ft.Semantics(identifier="detail-status", container=True,  # its text, read once
                                  content=status_pill(label, colour))],
                    vertical_alignment=ft.CrossAxisAlignment.CENTER),
             _line(ft.Icons.HOLIDAY_VILLAGE_OUTLINED,

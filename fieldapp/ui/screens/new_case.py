@@ -41,6 +41,8 @@ from fieldapp.ui.yearnote import YearNotice
 log = logging.getLogger(__name__)
 
 KEY = "new"
+PLACE_MAX = 200
+NOTE_MAX = 2000
 #: the source of cases the office's own inspectors find (办事处检查发现)
 INSPECTOR_SOURCE = "D"
 
@@ -101,7 +103,8 @@ class NewCaseScreen:
         self.location_icon = ft.Icon(ft.Icons.MY_LOCATION, size=20, color=Palette.OUTLINE)
         self.location_text = ft.Text(strings.LOCATING, theme_style=ft.TextThemeStyle.BODY_MEDIUM,
                                      expand=True)
-        self.place = ft.TextField(label=strings.PLACE_LABEL, max_length=200, dense=False)
+        self.place = ft.TextField(label=strings.PLACE_LABEL, max_length=PLACE_MAX, dense=False, multiline=True,
+                                  min_lines=1, max_lines=3, on_change=self._text_changed)
         self.communities = CommunityPicker(rules.communities, self.data.settings.home_community(rules))
         self.mode = ft.RadioGroup(value="open", content=ft.Row([
             ft.Radio(value="open", label=strings.MODE_OPEN),
@@ -118,7 +121,7 @@ class NewCaseScreen:
             confirm_text=strings.CONFIRM,
         )
         self.note = ft.TextField(label=strings.NOTE_LABEL, multiline=True, min_lines=2,
-                                 max_lines=5, max_length=2000)
+                                 max_lines=5, max_length=NOTE_MAX, on_change=self._text_changed)
         self.save_button = wide_button(strings.SAVE_CASE, ft.Icons.SAVE, self.save)
         self.evidence = ft.Container(evidence_panel((), 0, "evidence-warning"))
         self._render_deadline()
@@ -146,14 +149,17 @@ class NewCaseScreen:
                     ft.Text(strings.DEADLINE_DEFAULT_HINT.format(n=days),
                             theme_style=ft.TextThemeStyle.BODY_SMALL)),
             section(strings.SECTION_NOTE, self.note),
-            self.message.control,
-            ft.Row([self.save_button]),
         ])
         self.year_notice = YearNotice(self.data, KEY)  # no rules for this year on the phone: said plainly
+        # The message and 保存 stay at the bottom of the screen, however long the form scrolls.
+        footer = ft.Container(ft.Column([self.message.control, ft.Row([self.save_button])], spacing=8, tight=True),
+                              padding=ft.Padding.only(left=16, right=16, top=8, bottom=8),
+                              border=ft.Border.only(top=ft.BorderSide(1, "#E3E6EA")))
         self.root = ft.Container(ft.Column([
             screen_header(KEY, strings.TITLE_NEW),
             self.year_notice.control,
             form,
+            footer,
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             expand=True, data=self)
 
@@ -360,6 +366,18 @@ class NewCaseScreen:
         self.message.show(done, "ok")
         notify(self.ctx.page, done)
         self.ctx.navigate("cases")
+
+    def has_unsaved(self) -> bool:
+        """Something typed or chosen that leaving the form would lose (the shell asks first)."""
+        return bool(self.category or self.photos.photos or (self.place.value or "").strip()
+                    or (self.note.value or "").strip())
+
+    def _text_changed(self, e) -> None:
+        """A paste longer than the field takes is cut by the field itself: say so, once."""
+        field = e.control
+        if len(field.value or "") >= (field.max_length or 0) > 0:
+            name = strings.PLACE if field is self.place else strings.SECTION_NOTE
+            self._say(strings.TEXT_CUT.format(field=name, n=field.max_length), "warning")
 
     def reset(self) -> None:
         """Empty the form for the next problem (community and GPS fix stay)."""
