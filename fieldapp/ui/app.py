@@ -23,6 +23,7 @@ import fieldapp
 from fieldapp.rules import load_rules
 from fieldapp.ui import strings
 from fieldapp.ui.autosync import enabled_by_env
+from fieldapp.ui.components import on
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of, prepare_data_dir
 from fieldapp.ui.device import Device
@@ -101,7 +102,29 @@ class Shell:
         """Put the shell on the page and show the first tab (a new phone: the first run)."""
         self.page.add(ft.SafeArea(content=ft.Column([self.banner, self.body], spacing=0, expand=True),
                                   expand=True))
+        self._guard_back_button()
         self._start()
+
+    def _guard_back_button(self) -> None:
+        """The phone's back button on the only view would close the app: with a half-filled form
+        it asks first (Flutter's PopScope, through View.can_pop / on_confirm_pop)."""
+        views = getattr(self.page, "views", None)
+        if views:
+            views[0].can_pop = False
+            views[0].on_confirm_pop = self._confirm_back
+
+    async def _confirm_back(self, e) -> None:
+        view = e.control
+        form = getattr(self.views.get(self.shown_key), "data", None) if self.shown_key else None
+        if form is None or not getattr(form, "has_unsaved", lambda: False)():
+            await view.confirm_pop(True)
+            return
+
+        async def answer(leave: bool) -> None:
+            self.page.pop_dialog()
+            await view.confirm_pop(leave)
+
+        self._leave_dialog(on_stay=on(answer, False), on_go=on(answer, True))
 
     def _start(self) -> None:
         """The first run, or the first tab (with the 试用 banner when there is sample data)."""
@@ -187,10 +210,13 @@ class Shell:
             self._show(target)
             self.page.update()
 
+        self._leave_dialog(on_stay=lambda e: self.page.pop_dialog(), on_go=go)
+
+    def _leave_dialog(self, on_stay, on_go) -> None:
         self.page.show_dialog(ft.AlertDialog(
             modal=True, title=ft.Text(strings.LEAVE_FORM_TITLE), content=ft.Text(strings.LEAVE_FORM_TEXT),
-            actions=[ft.TextButton(strings.LEAVE_FORM_STAY, on_click=lambda e: self.page.pop_dialog()),
-                     ft.TextButton(strings.LEAVE_FORM_GO, on_click=go)]))
+            actions=[ft.TextButton(strings.LEAVE_FORM_STAY, on_click=on_stay),
+                     ft.TextButton(strings.LEAVE_FORM_GO, on_click=on_go)]))
 
 
 def setup_page(page: ft.Page) -> None:

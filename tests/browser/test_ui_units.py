@@ -220,3 +220,38 @@ def test_shell_switches_tabs_and_keeps_views(tmp_path):
     assert shell.body.content is sync_view           # built once, kept for the session
     with pytest.raises(ValueError, match="unknown tab"):
         shell.ctx.navigate("nope")
+
+
+def test_the_back_button_asks_before_a_half_filled_form_is_lost(tmp_path):
+    """The phone's back button on the app's only view: allowed at once, or asked first when
+    登记问题 holds unsaved input (View.can_pop / on_confirm_pop)."""
+    import asyncio
+
+    class View(SimpleNamespace):
+        async def confirm_pop(self, should_pop):
+            self.answers.append(should_pop)
+
+    page = StubPage()
+    page.views = [View(can_pop=True, on_confirm_pop=None, answers=[])]
+    page.dialogs = []
+    page.show_dialog = page.dialogs.append
+    page.pop_dialog = lambda: page.dialogs.pop()
+    shell = Shell(page, AppContext.from_env(tmp_path, environ={}))
+    shell.mount()
+    view = page.views[0]
+    assert view.can_pop is False and view.on_confirm_pop is not None
+    back = SimpleNamespace(control=view)
+    asyncio.run(view.on_confirm_pop(back))                    # nothing typed: leave at once
+    assert view.answers == [True] and not page.dialogs
+
+    shell.ctx.navigate("new")
+    form = shell.body.content.data
+    form.category = "Z1"
+    asyncio.run(view.on_confirm_pop(back))                    # a half-filled form: ask
+    assert view.answers == [True] and len(page.dialogs) == 1
+    stay, go = page.dialogs[0].actions
+    asyncio.run(stay.on_click(None))
+    assert view.answers == [True, False] and not page.dialogs
+    asyncio.run(view.on_confirm_pop(back))
+    asyncio.run(page.dialogs[0].actions[1].on_click(None))
+    assert view.answers == [True, False, True]
