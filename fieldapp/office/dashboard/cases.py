@@ -167,7 +167,7 @@ class CasesScreen:
                 w.open_button(w.on(self.ctx.open_case, b.case_id), f"external-open-{b.case_id}"),
             ], spacing=6, tight=True)  # fmt: skip
             rows.append(w.row([
-                w.cell_text(source.name, identifier=f"external-{b.case_id}", width=200),
+                w.cell_text(source.name, identifier=f"external-{b.case_id}", width=200, max_lines=3),
                 w.cell_text(self.ctx.community_name(b.community)),
                 w.cell_text(b.label, width=260),
                 w.cell_text(_day(b.deadline)),
@@ -192,7 +192,7 @@ class CasesScreen:
                 w.labelled(f"case-{r.case_id}", w.status_pill(label, colour), label),
                 w.cell_text(ctx.community_name(r.community)),
                 w.cell_text(ctx.category_name(r.category)),
-                w.cell_text(ctx.rules.source(r.source).name, width=140),
+                w.cell_text(ctx.rules.source(r.source).name, width=150, max_lines=3),
                 w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=200),
                 w.cell_text(mark_words(r.marks), colour=Palette.DUE_TODAY, width=150,
                             identifier=f"case-marks-{r.case_id}") if r.marks else w.cell_text(""),

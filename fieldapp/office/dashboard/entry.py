@@ -95,7 +95,7 @@ class EntryScreen:
         self.ctx = ctx
         self.form = "superior"
         self.message = Message("entry")
-        self.picker = ft.Row()
+        self.picker = ft.Column(spacing=0)  # not a Row: the chips' own row must wrap at the screen's width
         self.body = ft.Column(spacing=14)
         #: form → record key → the control that holds it (where its fault is shown)
         self.fields: dict[str, dict[str, ft.Control]] = {}

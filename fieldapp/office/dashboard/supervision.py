@@ -214,7 +214,7 @@ class SupervisionScreen:
                 rows = [w.row([
                     self._pill(f"urgent-{r.case_id}", r.status, r.days_left),
                     w.cell_text(ctx.category_name(r.category)),
-                    w.cell_text(ctx.rules.source(r.source).name, width=140),
+                    w.cell_text(ctx.rules.source(r.source).name, width=150, max_lines=3),
                     w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=220),
                     w.cell_text(fmt.date_full(r.deadline)),
                     w.cell_text(self.person(r.registered_by), max_lines=1),

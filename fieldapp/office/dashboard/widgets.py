@@ -115,7 +115,8 @@ def row(cells: list[ft.Control], on_select: Callable | None = None) -> ft.DataRo
 #: the least height of anything clicked (Material's 48 px target)
 TARGET = 48
 #: a SegmentedButton (实时/年终, the years) 48 px high: its segments are click targets too
-SEGMENT_STYLE = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=18, vertical=14))
+SEGMENT_STYLE = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=18, vertical=14),
+                               visual_density=ft.VisualDensity.STANDARD)
 
 
 def chip(text: str, selected: bool, on_click, identifier: str | None = None) -> ft.Control:
@@ -124,12 +125,12 @@ def chip(text: str, selected: bool, on_click, identifier: str | None = None) -> 
     pill = ft.Container(
         ft.Text(text, theme_style=ft.TextThemeStyle.LABEL_LARGE,
                 color=Palette.ON_PRIMARY_CONTAINER if selected else None, no_wrap=True),  # fmt: skip
-        height=36, padding=ft.Padding.symmetric(horizontal=14), alignment=ft.Alignment.CENTER,
-        border_radius=ft.BorderRadius.all(18),
+        # no height + alignment: an aligned Container fills all the width a Wrap offers
+        padding=ft.Padding.symmetric(horizontal=14, vertical=7), border_radius=ft.BorderRadius.all(18),
         border=ft.Border.all(2 if selected else 1, Palette.PRIMARY if selected else "#AEB4BD"),
         bgcolor=Palette.PRIMARY_CONTAINER if selected else Palette.SURFACE,
     )
-    box = ft.Container(pill, height=TARGET, alignment=ft.Alignment.CENTER, on_click=on_click)
+    box = ft.Container(pill, padding=ft.Padding.symmetric(vertical=(TARGET - 36) // 2), on_click=on_click)
     return ft.Semantics(identifier=identifier, selected=selected, button=True, label=text, container=True,
                         content=box)  # fmt: skip
 
