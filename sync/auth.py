@@ -61,6 +61,11 @@ class Device:
         """The actor ids this device may push events under."""
         return frozenset(a for a in (self.inspector, self.local_actor) if a)
 
+    @property
+    def device_ids(self) -> frozenset[str]:
+        """The `device` its events may carry: its own id, or the phone's own (local_device)."""
+        return frozenset(d for d in (self.device_id, self.local_device) if d)
+
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
@@ -172,6 +177,12 @@ def redeem_code(store: Store, code: str, label: str = "", nonce: str = "", *,
             [iso(now), device_id, _hash(nonce) if nonce else None, code_hash],
         )
     return get_device(store, device_id), token
+
+
+def code_exists(store: Store, code: str) -> bool:
+    """Whether a code was ever made (a read: an unknown code is refused without the writer)."""
+    return store.db.execute("SELECT 1 FROM sync_enrol_codes WHERE code_hash = ?",
+                            [_hash(normalise_code(code))]).fetchone() is not None
 
 
 def alias_for(store: Store, inspector: str, local_actor: object, local_device: str | None) -> str | None:

@@ -72,6 +72,16 @@ class BlobStore:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored photo (an upload no event named: sync.storage.sweep_unnamed)."""
+        if not is_sha256(sha256):
+            return False
+        try:
+            os.unlink(photo_file(self._root, sha256))
+        except FileNotFoundError:
+            return False
+        return True
+
     def clear_incoming(self) -> int:
         """At start: temp files of uploads cut by a crash are garbage (one server per data dir)."""
         removed = 0

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, TypeVar
 import httpx
 
 from sync import protocol as p
+from sync import tls
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PHOTO_TYPES = frozenset({"image/jpeg", "application/octet-stream"})  # what a 200 to `fetch` may be
@@ -76,14 +77,18 @@ class Reply:
 class Channel:
     def __init__(self, server_url: str, token: str | None = None, *,
                  transport: httpx.BaseTransport | None = None, retry: RetryPolicy = RetryPolicy(),
-                 timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep):
+                 timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep, pin: str | None = None):
+        """`pin`: the office certificate (PEM) to trust, and nothing else (sync/tls.py). An https
+        office without one is refused (`pin_missing`) before anything is sent."""
+        if server_url.lower().startswith("https://") and not pin and transport is None:
+            raise SyncError("pin_missing", "no pinned certificate for this office: enrol with its QR code")
         headers = {"Accept": "application/json", "User-Agent": "fieldapp-sync/1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.client = httpx.Client(
             base_url=server_url.rstrip("/") + p.API_PREFIX,
             transport=transport,
-            verify=_tls_context(),
+            verify=_pinned(pin) if pin else _tls_context(),
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=False,  # a portal's redirect is not the office
@@ -156,6 +161,8 @@ class Channel:
             try:
                 return once()
             except httpx.TransportError as exc:
+                if tls.is_pin_failure(exc):  # another certificate: refused in the handshake, nothing sent
+                    raise SyncError("certificate_mismatch", "the office's certificate is not the pinned one") from None
                 last = SyncError("network", f"{type(exc).__name__}: {exc}")
             except _Busy as busy:
                 last = busy.error
@@ -194,6 +201,11 @@ class Channel:
 def _tls_context() -> ssl.SSLContext:
     # Loading the CA bundle takes ~70 ms: once per process, not once per sync run.
     return httpx.create_ssl_context()
+
+
+@functools.lru_cache(maxsize=4)
+def _pinned(pin: str) -> ssl.SSLContext:
+    return tls.pinned_context(pin)
 
 
 def _our_body(response: httpx.Response) -> dict | None:

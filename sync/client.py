@@ -28,6 +28,7 @@ from fieldapp.domain.validate import EventError
 from fieldapp.store import ACCEPTED, CONFLICT, Store
 from sync import protocol as p
 from sync.channel import Channel, RetryPolicy, SyncError
+from sync.tls import PinError, fetch_pin
 from sync.downloads import MAX_BYTES, MAX_PHOTOS, Downloads
 from sync.phonebook import META_LAST_SERVER, PhoneBook
 from sync.people import remember as remember_people
@@ -54,7 +55,7 @@ class Hello:
 
 
 def enrol(store: Store, server_url: str, code: str, *, label: str = "",
-          local_actor: str | None = None, local_device: str | None = None,
+          local_actor: str | None = None, local_device: str | None = None, fingerprint: str = "",
           transport: httpx.BaseTransport | None = None, retry: RetryPolicy = RetryPolicy()) -> dict:
     """Exchange a one-time code for this phone's device token and keep it (in the store's meta).
 
@@ -63,6 +64,10 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
     (docs/sync.md, "Identity across enrolment"). After enrolment new events must carry
     the returned `inspector` (fieldapp.ui.data.enrol_phone does both). The returned `role`
     (inspector or community) is kept too: `sync.phonebook.role(store)`.
+
+    `fingerprint`: of the office's certificate, from the enrolment QR code (sync/enrolqr.py): an
+    https office's certificate is fetched, checked against it and pinned before the code is
+    sent (sync/tls.py); nothing is sent to an office whose certificate does not match.
 
     Returns what the office said about the device (never the token). Raises SyncError
     (``trial_data`` before any request if the store holds sample data: sync/trial.py).
@@ -74,7 +79,13 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
         request["local_actor"] = local_actor
     if local_device:
         request["local_device"] = local_device
-    with Channel(server_url, transport=transport, retry=retry) as channel:
+    pin = None
+    if server_url.lower().startswith("https://"):
+        try:
+            pin = fetch_pin(server_url, fingerprint, transport=transport)
+        except PinError as exc:
+            raise SyncError(exc.code, str(exc)) from None
+    with Channel(server_url, transport=transport, retry=retry, pin=pin) as channel:
         body = channel.call("POST", "/enrol", json=request).body
     try:
         token, device_id, inspector = body["token"], body["device_id"], body["inspector"]
@@ -84,7 +95,7 @@ def enrol(store: Store, server_url: str, code: str, *, label: str = "",
     role = body.get("role", INSPECTOR)  # an office from before roles enrolled inspectors only
     if role not in DEVICE_ROLES:
         raise SyncError("protocol_mismatch", f"enrolled with an unknown role {role!r}")
-    PhoneBook(store).save_credentials(server_url, token, device_id, inspector, communities, role)
+    PhoneBook(store).save_credentials(server_url, token, device_id, inspector, communities, role, pin=pin)
     return {"device_id": device_id, "inspector": inspector, "communities": communities, "role": role,
             "server_id": body.get("server_id"),
             "local_actor": body.get("local_actor") if isinstance(body.get("local_actor"), str) else None}
@@ -136,7 +147,11 @@ class SyncClient:
         if not creds["token"] or not url:
             return self._finish(result, SyncError("not_enrolled", "enrol this phone first"))
         self._report(phase=HELLO)
-        with Channel(url, creds["token"], transport=self.transport, retry=self.retry) as channel:
+        try:
+            channel = Channel(url, creds["token"], transport=self.transport, retry=self.retry, pin=creds["pin"])
+        except SyncError as exc:
+            return self._finish(result, exc)
+        with channel:
             try:
                 hello = self._hello(channel, result)
                 pending = self.book.pending_rows(hello.server_id)

@@ -57,7 +57,7 @@ class OfficeMaps:
 
     def __init__(self, office_dir: Path):
         self.dir = Path(office_dir)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # extract_file holds it and calls archive()
         self._archive: Optional[tuple[str, tl.TileArchive]] = None
 
     def community_names(self) -> dict[str, str]:

@@ -118,6 +118,7 @@ META_TOKEN = "sync.token"
 META_DEVICE = "sync.device_id"
 META_INSPECTOR = "sync.inspector"
 META_COMMUNITIES = "sync.communities"
+META_PIN = "sync.pin"  # the office certificate (PEM) this phone trusts, from the enrolment QR code's fingerprint
 META_ROLE = "sync.role"  # what the office enrolled this phone as (DEVICE_ROLES); absent: inspector
 META_ENROLLED_AT = "sync.enrolled_at"
 META_LAST_SERVER = "sync.last_server_id"
@@ -176,11 +177,16 @@ class PhoneBook:
             "communities": json.loads(get(META_COMMUNITIES) or "[]"),
             "role": role(self.store),
             "enrolled_at": get(META_ENROLLED_AT),
+            "pin": get(META_PIN),
         }
 
     def save_credentials(self, server_url: str, token: str, device_id: str, inspector: str,
-                         communities: list[str], role: str = INSPECTOR) -> None:
+                         communities: list[str], role: str = INSPECTOR, pin: str | None = None) -> None:
         with self.store.write():
+            if pin:
+                self.store.set_meta(META_PIN, pin)
+            else:  # enrolled with a plain-HTTP (test) office: no certificate to trust
+                self.store.db.execute("DELETE FROM meta WHERE key = ?", [META_PIN])
             for key, value in ((META_URL, server_url), (META_TOKEN, token), (META_DEVICE, device_id),
                                (META_INSPECTOR, inspector), (META_COMMUNITIES, json.dumps(communities)),
                                (META_ROLE, role if role in DEVICE_ROLES else INSPECTOR),

@@ -42,7 +42,7 @@ from fieldapp.domain.validate import EventError
 from fieldapp.store import Store
 from sync import protocol as p
 from sync.auth import Device
-from sync.storage import wire_event
+from sync.storage import uploaded_by, wire_event
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,8 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
         return _refuse(event.id, p.REASON_TRIAL, "sample data (trial mode) is never taken")
     if event.actor not in device.actors:
         return _refuse(event.id, p.REASON_ACTOR, f"actor {event.actor!r} is not this device's {device.role}")
+    if event.device not in device.device_ids:  # its own id, or the phone's from before enrolment
+        return _refuse(event.id, p.REASON_DEVICE, f"device {event.device!r} is not this phone's")
     if device.role not in event.data.ROLES or (
             device.role == COMMUNITY and not isinstance(event.data, COMMUNITY_WRITES)):
         return _refuse(event.id, p.REASON_ROLE, f"{device.role} devices may not write {event.type}")
@@ -233,6 +235,14 @@ def visible_page(store: Store, device: Device, since: int, limit: int) -> tuple[
     rows = rows[:limit]
     cursor = rows[-1]["seq"] if more else max(top, since)
     return [wire_event(r, r["seq"]) for r in rows], more, cursor
+
+
+def photo_usable(store: Store, device: Device, sha256: str) -> bool:
+    """Whether the device may name this photo in an event, or be told the office has it: it
+    uploaded the bytes itself (`sync_blob_uploads`), or the photo already belongs to a case the
+    device may see (`photo_visible`). Any other photo is "missing" to it: to name it, the phone
+    must upload the bytes — so nobody reaches a photo by knowing its hash."""
+    return uploaded_by(store, device.device_id, sha256) or photo_visible(store, device, sha256)
 
 
 def photo_visible(store: Store, device: Device, sha256: str) -> bool:

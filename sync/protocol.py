@@ -31,6 +31,10 @@ TRIAL_PREFIXES = ("trial-", "demo-phone-", "demo-inspector-")
 # the device clock orders nothing, it is only shown and used for deadlines).
 SKEW_LIMIT_SECONDS = 300
 
+# A JSON body nested deeper than this is refused (400 `too_deep`) before it is parsed: events
+# are 4 levels deep, and a deep one would exhaust the parser's recursion.
+MAX_JSON_DEPTH = 32
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -41,6 +45,7 @@ class Limits:
     max_blob_bytes: int = 20 * 1024 * 1024  # one photo (stored photos are ≤ 1600 px JPEGs, ~0.3 MB)
     max_pull_limit: int = 1000
     max_missing_query: int = 2000
+    max_unnamed_bytes: int = 512 * 1024 * 1024  # a device's uploaded photos that no event names yet
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -76,8 +81,9 @@ REASON_UNKNOWN_CASE = "unknown_case"  # the office has no registration for the e
 REASON_CLOSED = "case_closed"  # a community device wrote about a case no longer open (rectified or voided)
 REASON_NOT_EXEMPTIBLE = "not_exemptible"  # exemption asked for a case whose source the rules do not exempt
 REASON_TRIAL = "trial_data"  # sample data (试用): its actor or device is a trial id (`is_trial_id`)
+REASON_DEVICE = "device_mismatch"  # the event's `device` is neither this device nor the phone's own id
 REJECTION_REASONS = (REASON_INVALID, REASON_ACTOR, REASON_ROLE, REASON_COMMUNITY, REASON_UNKNOWN_CASE,
-                     REASON_CLOSED, REASON_NOT_EXEMPTIBLE, REASON_TRIAL)
+                     REASON_CLOSED, REASON_NOT_EXEMPTIBLE, REASON_TRIAL, REASON_DEVICE)
 
 # --- error codes --------------------------------------------------------------------
 # Sent by the office in {"protocol": ..., "error": {"code", "message"}} with the status.
@@ -96,13 +102,17 @@ SERVER_ERRORS: dict[str, int] = {
     "enrol_code_expired": 403,
     "enrol_code_used": 403,
     "trial_data": 403,  # enrolment from a phone in trial mode (试用: sample data), or a trial id
+    "too_deep": 400,  # a JSON body nested deeper than MAX_JSON_DEPTH (refused before it is parsed)
+    "too_many_requests": 429,  # enrolment tried too often from one address: wait (Retry-After)
+    "upload_quota": 413,  # this device's uploaded photos that no event names reached max_unnamed_bytes
     "not_found": 404,
     "method_not_allowed": 405,
     "server_error": 500,
 }
 
 #: The office refusing the device itself: no retry helps until the phone is (re-)enrolled.
-AUTH_REFUSED = frozenset({"token_missing", "token_invalid", "token_revoked", "unauthorized", "forbidden"})
+AUTH_REFUSED = frozenset({"token_missing", "token_invalid", "token_revoked", "unauthorized", "forbidden",
+                          "certificate_mismatch"})
 
 # Reported by the phone's client in SyncResult.errors / .warnings (besides the above).
 CLIENT_ERRORS = (
@@ -110,6 +120,8 @@ CLIENT_ERRORS = (
     "network",  # the office could not be reached (after retries)
     "server_unavailable",  # the office kept answering 5xx (after retries)
     "not_our_server",  # the answer was not our protocol (a Wi-Fi login page, a proxy)
+    "certificate_mismatch",  # the office's TLS certificate is not the one pinned at enrolment: nothing sent
+    "pin_missing",  # an https office without the certificate fingerprint (from its QR code) to pin
     "protocol_mismatch",  # the office speaks another protocol version
     "unauthorized",  # 401 without our marker's code
     "forbidden",  # 403

@@ -16,7 +16,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import threading
+import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -46,27 +49,67 @@ log = logging.getLogger("fieldapp.sync.server")
 
 MAX_SQLITE_INT = 2**63 - 1
 INLINE_FINISH_BYTES = 4 * 1024 * 1024  # a bigger photo's fsync always goes to a file thread
-DRAIN_CAP = 64 * 1024 * 1024  # past this an oversized body is not read to its end: the connection is dropped
+DRAIN_CAP = 1024 * 1024  # past this a refused body is not read to its end: the answer closes the connection
+ENROL_TRIES = 10  # enrolment attempts per client address ...
+ENROL_WINDOW = 60.0  # ... per this many seconds (then 429 too_many_requests, Retry-After)
+SWEEP_EVERY = 3600.0  # seconds between looks for unnamed uploads past their grace period
+PHOTO_GRACE_DAYS = 7.0  # an upload no event names is removed this long after it came
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class ApiError(Exception):
-    def __init__(self, code: str, message: str = ""):
+    def __init__(self, code: str, message: str = "", *, close: bool = False, headers: dict | None = None):
         super().__init__(message or code)
         self.code = code
         self.status = p.SERVER_ERRORS[code]
         self.message = message or code
+        self.close = close  # the body was not read to its end: end the connection with the answer
+        self.headers = headers or {}
 
 
-def reply(body: dict, status: int = 200) -> JSONResponse:
-    return JSONResponse({"protocol": p.MARKER, **body}, status_code=status, headers={p.MARKER_HEADER: "1"})
+def reply(body: dict, status: int = 200, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"protocol": p.MARKER, **body}, status_code=status,
+                        headers={p.MARKER_HEADER: "1", **(headers or {})})
+
+
+class RateLimit:
+    """At most `tries` per `window` seconds per key (a client address); on the event loop only."""
+
+    def __init__(self, tries: int = ENROL_TRIES, window: float = ENROL_WINDOW, clock=time.monotonic):
+        self.tries, self.window, self.clock = tries, window, clock
+        self._seen: dict[str, deque] = {}
+
+    def wait(self, key: str) -> float:
+        """0 if a try is allowed now (and counts it), else the seconds until one is."""
+        now = self.clock()
+        seen = self._seen.get(key)
+        if seen is None:
+            if len(self._seen) > 10_000:  # forget the quiet ones, never the busy ones
+                self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window}
+            seen = self._seen[key] = deque()
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.tries:
+            return seen[0] + self.window - now
+        seen.append(now)
+        return 0.0
 
 
 class Office:
     """The office's data dir as the API sees it: stores per thread, blobs, server identity."""
 
     def __init__(self, data_dir: str | Path, rules: Rules, limits: p.Limits, clock: Callable[[], datetime],
-                 durable: bool = True):
+                 durable: bool = True, pin_pem: str | None = None, photo_grace_days: float = PHOTO_GRACE_DAYS):
         self.data_dir = Path(data_dir)
+        self.pin_pem = pin_pem  # the certificate phones pin (GET /tls), None when serving plain HTTP
+        self.photo_grace_days = photo_grace_days
+        self.enrol_limit = RateLimit()
+        self._uploads_pending: deque = deque()  # (sha, device, size, at): recorded by the writer
+        self._pushes: deque = deque()  # (device, events, future, loop): committed together
+        self._push_lock = threading.Lock()
+        self._push_scheduled = False
         self.rules = rules
         self.limits = limits
         self.clock = clock
@@ -167,48 +210,156 @@ class Office:
 
     # --- work done on the store threads -------------------------------------------------
 
+    def uploaded(self, sha256: str, device_id: str, size: int) -> None:
+        """A device's upload, recorded on the writer with the next push (or on its own soon)."""
+        self._uploads_pending.append((sha256, device_id, size, storage.iso(self.clock())))
+        if len(self._uploads_pending) == 1:
+            self.later(self._flush_uploads)
+
+    def _flush_uploads(self, store: Store) -> None:
+        batch = []
+        while self._uploads_pending:
+            batch.append(self._uploads_pending.popleft())
+        if batch:
+            with store.write():
+                storage.record_uploads(store, batch)
+
+    def pending_upload_bytes(self, device_id: str) -> int:
+        return sum(size for _, dev, size, _ in list(self._uploads_pending) if dev == device_id)
+
+    async def push_events(self, device: auth.Device, raw_events: list) -> list[dict]:
+        """Take a push with whatever other pushes wait for the writer, in one transaction (group
+        commit): 50 phones pushing at once wait for a few commits, not for 50 one after another."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._push_lock:
+            self._pushes.append((device, raw_events, future, loop))
+            schedule = not self._push_scheduled
+            self._push_scheduled = True
+        if schedule:
+            self._writer.submit(self._call, self._push_group)
+        return await future
+
+    def _push_group(self, store: Store) -> None:
+        with self._push_lock:
+            group, self._pushes = list(self._pushes), deque()
+            self._push_scheduled = False
+        done: list[tuple] = []
+        try:
+            with store.write():  # each push a savepoint inside: a failing one is rolled back alone
+                self._flush_uploads(store)
+                for device, raw_events, future, loop in group:
+                    try:
+                        done.append((future, loop, self.push(store, device, raw_events), None))
+                    except Exception as exc:  # reported to that phone as a 500 (logged by the handler)
+                        done.append((future, loop, None, exc))
+                top = storage.max_seq(store)
+        except Exception as exc:  # the commit itself failed: nothing of the group is stored
+            done = [(future, loop, None, exc) for _, _, future, loop in group]
+        else:
+            self.identity.committed(top)
+        for future, loop, results, exc in done:
+            loop.call_soon_threadsafe(_settle, future, results, exc)
+
     def push(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
-        results, top = take_events(store, device, raw_events, self.blobs.has, self.blobs.sync_dirs)
-        self.identity.committed(top)
+        def usable(sha: str) -> bool:  # on the office, and the device's to name (policy.photo_usable)
+            return self.blobs.has(sha) and policy.photo_usable(store, device, sha)
+
+        results, top = take_events(store, device, raw_events, usable, self.blobs.sync_dirs)
         return results
+
+    def sweep(self, store: Store) -> tuple[int, int]:
+        self._flush_uploads(store)
+        photos, size = storage.sweep_unnamed(store, self.blobs, self.photo_grace_days, self.clock())
+        if photos:
+            log.info("removed %d uploaded photos (%.1f MB) no event named within %g days",
+                     photos, size / 1e6, self.photo_grace_days)
+        return photos, size
+
+
+def _settle(future: asyncio.Future, results, exc) -> None:
+    if future.cancelled():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(results)
 
 
 # --- request helpers ----------------------------------------------------------------------
 
 
-async def drain(request: Request) -> None:
-    """Read what is left of a body before answering early: a client still sending would
-    otherwise see a reset connection instead of our error."""
+async def drain(request: Request) -> bool:
+    """Read what is left of a body before answering early, so a client still sending sees our
+    error rather than a reset connection — at most DRAIN_CAP bytes: True if it all came, False
+    if more was left (then the answer must close the connection: `ApiError(close=True)`)."""
     seen = 0
     try:
         async for chunk in request.stream():
             seen += len(chunk)
             if seen > DRAIN_CAP:
-                break
+                return False
     except (ClientDisconnect, RuntimeError):  # gone, or the body was read already
         pass
+    return True
+
+
+def _declared(request: Request) -> int | None:
+    value = request.headers.get("content-length")
+    return int(value) if value is not None and value.isdigit() else None
+
+
+async def refuse(request: Request, code: str, message: str) -> ApiError:
+    """The error to raise before the body was read: a declared body bigger than DRAIN_CAP is not
+    read at all (the answer closes the connection), a smaller one is drained."""
+    declared = _declared(request)
+    if declared is not None and declared > DRAIN_CAP:
+        return ApiError(code, message, close=True)
+    return ApiError(code, message, close=not await drain(request))
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        await drain(request)
-        raise ApiError("too_large", f"body of {declared} bytes; the limit is {limit}")
+    declared = _declared(request)
+    if declared is not None and declared > limit:  # refused unread: the limit holds before any work
+        raise ApiError("too_large", f"body of {declared} bytes; the limit is {limit}", close=True)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            await drain(request)
-            raise ApiError("too_large", f"body over {limit} bytes")
+        if size > limit:  # the limit holds while reading: never more than `limit` kept
+            raise ApiError("too_large", f"body over {limit} bytes", close=not await drain(request))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
+def json_depth_ok(body: bytes, limit: int = p.MAX_JSON_DEPTH) -> bool:
+    """Whether no array or object in `body` is nested deeper than `limit` (strings skipped),
+    found without parsing: each pass drops the innermost pairs (one level), in C, so a body
+    is done in at most `limit` passes whatever its size. Brackets that do not pair also fail (and would
+    not parse)."""
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not brackets:
+            return True
+        shorter = _INNERMOST.sub(b"", brackets)
+        if len(shorter) == len(brackets):
+            return False
+        brackets = shorter
+    return not brackets
+
+
 def parse_json(body: bytes) -> object:
+    """A request body as JSON, nested at most MAX_JSON_DEPTH deep (400 `too_deep`): nothing in it
+    reaches any other code (Event.from_dict, hashing, storing) unless it is that shallow."""
+    shallow = json_depth_ok(body)
     try:
-        return json.loads(body)
+        data = json.loads(body)  # only to say why, when too deep: the parser's recursion is bounded
+    except RecursionError:
+        shallow = False
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError("malformed_json", f"not valid JSON: {exc}") from None
+    if not shallow:
+        raise ApiError("too_deep", f"JSON nested deeper than {p.MAX_JSON_DEPTH} levels")
+    return data
 
 
 def json_body(schema: dict) -> dict:
@@ -263,14 +414,30 @@ def bearer(request: Request) -> str:
 
 
 def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = None,
-               clock: Callable[[], datetime] = storage.utc_now, durable: bool = True) -> FastAPI:
-    """The sync API over the office data dir (office.db + photos/). Others may mount more at "/"."""
-    office = Office(data_dir, rules, limits or p.Limits(), clock, durable)
+               clock: Callable[[], datetime] = storage.utc_now, durable: bool = True,
+               pin_pem: str | None = None, photo_grace_days: float = PHOTO_GRACE_DAYS) -> FastAPI:
+    """The sync API over the office data dir (office.db + photos/). Others may mount more at "/".
+
+    `pin_pem`: the certificate phones pin when the office serves TLS (answered at GET /tls);
+    `photo_grace_days`: how long an upload no event names is kept (then removed and counted)."""
+    office = Office(data_dir, rules, limits or p.Limits(), clock, durable, pin_pem, photo_grace_days)
+
+    async def sweeping():
+        while True:
+            try:
+                await office.write(office.sweep)
+            except Exception as exc:  # a full disk, a locked db: next time
+                log.warning("sweeping unnamed uploads failed: %s", type(exc).__name__)
+            await asyncio.sleep(SWEEP_EVERY)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
-        office.close()  # when mounted inside another app, that app must call app.state.office.close()
+        sweeper = asyncio.get_running_loop().create_task(sweeping())
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            office.close()  # when mounted inside another app, that app must call app.state.office.close()
 
     app = FastAPI(title="fieldapp office sync", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=f"{p.API_PREFIX}/openapi.json")
@@ -286,14 +453,15 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        return reply(p.error_body(exc.code, exc.message), exc.status)
+        headers = {**exc.headers, **({"Connection": "close"} if exc.close else {})}
+        return reply(p.error_body(exc.code, exc.message), exc.status, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith(api + "/"):
-            await drain(request)
             code = "method_not_allowed" if exc.status_code == 405 else "not_found"
-            return reply(p.error_body(code, str(exc.detail)), exc.status_code)
+            error = await refuse(request, code, str(exc.detail))
+            return await api_error(request, error)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(ClientDisconnect)
@@ -310,9 +478,16 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
         # commit), and WAL readers never wait for writers. It runs on every photo upload.
         device, error = office.authenticate(bearer(request))
         if device is None:
-            await drain(request)
-            raise ApiError(error, "this device may not sync")
+            raise await refuse(request, error, "this device may not sync")
         return device
+
+    @app.get(api + "/tls")
+    async def tls_certificate(request: Request):
+        # Public (no token): the certificate phones pin. What makes it safe to fetch without
+        # checking is the fingerprint in the enrolment QR code the phone compares it with.
+        if office.pin_pem is None:
+            raise ApiError("not_found", "this office serves plain HTTP (--insecure-http)")
+        return reply({"certificate": office.pin_pem})
 
     @app.get(api + "/hello")
     async def hello(request: Request):
@@ -335,6 +510,13 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
 
     @app.post(api + "/enrol", openapi_extra=json_body(schemas["enrol"]))
     async def enrol(request: Request):
+        # Per client address, on the event loop: guessing codes costs no database work at all.
+        wait = office.enrol_limit.wait(request.client.host if request.client else "?")
+        if wait:
+            error = await refuse(request, "too_many_requests", f"too many enrolment attempts; try again in "
+                                 f"{wait:.0f} s")
+            error.headers["Retry-After"] = str(max(1, round(wait)))
+            raise error
         data = parse_json(await read_body(request, 4096))
         code = data.get("code") if isinstance(data, dict) else None
         if not isinstance(code, str):
@@ -342,6 +524,8 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
         def text(key: str) -> str:
             return data[key] if isinstance(data.get(key), str) else ""
 
+        if not await office.read(auth.code_exists, code):  # a wrong code never takes the writer
+            raise ApiError("enrol_code_invalid", "unknown enrolment code")
         try:
             device, token = await office.write(partial(
                 auth.redeem_code, code=code, label=text("label"), nonce=text("nonce")[:200],
@@ -355,7 +539,7 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
 
     @app.post(api + "/blobs/missing", openapi_extra=json_body(schemas["missing"]))
     async def blobs_missing(request: Request):
-        await device_of(request)
+        device = await device_of(request)
         data = parse_json(await read_body(request, office.limits.max_missing_query * 80 + 1024))
         hashes = data.get("sha256") if isinstance(data, dict) else None
         if not isinstance(hashes, list):
@@ -364,30 +548,38 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             raise ApiError("too_large", f"at most {office.limits.max_missing_query} hashes per query")
         if not all(p.is_sha256(h) for h in hashes):
             raise ApiError("bad_sha256", "every hash must be 64 lowercase hex digits")
-        missing = await office.file_work(lambda: [h for h in dict.fromkeys(hashes) if not office.blobs.has(h)])
-        return reply({"missing": missing})
+        # Only photos this device uploaded or may see count as "on the office": for any other the
+        # answer is "missing", as if the office lacked it — so nobody learns which photos it holds,
+        # and a phone names a photo only after uploading its bytes (policy.photo_usable).
+        def lacking(store: Store) -> list[str]:
+            return [h for h in dict.fromkeys(hashes)
+                    if not (office.blobs.has(h) and policy.photo_usable(store, device, h))]
+
+        return reply({"missing": await office.read(lacking)})
 
     @app.put(api + "/blobs/{sha256}", openapi_extra={"requestBody": {"required": True, "content": {
         "application/octet-stream": {"schema": schemas["blob"]}}}})
     async def put_blob(request: Request,
                        sha256: str = PathParam(json_schema_extra={"pattern": p.SHA256_RE.pattern})):
-        await device_of(request)
+        device = await device_of(request)
         if not p.is_sha256(sha256):  # also what keeps a name like "../x" out of the file system
-            await drain(request)
-            raise ApiError("bad_sha256", "a photo is named by its 64-hex-digit SHA-256")
+            raise await refuse(request, "bad_sha256", "a photo is named by its 64-hex-digit SHA-256")
         limit = office.limits.max_blob_bytes
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await drain(request)
-            raise ApiError("too_large", f"photo of {declared} bytes; the limit is {limit}")
+        declared = _declared(request)
+        if declared is not None and declared > limit:
+            raise ApiError("too_large", f"photo of {declared} bytes; the limit is {limit}", close=True)
+        quota = office.limits.max_unnamed_bytes
+        held = office.read_now(storage.unnamed_bytes, device.device_id) + office.pending_upload_bytes(device.device_id)
+        if held + (declared or 0) > quota:
+            raise await refuse(request, "upload_quota", f"{held} bytes of this device's photos wait for an event "
+                               f"naming them; at most {quota}: push those events first")
         upload = office.blobs.upload()
         office.uploads += 1
         try:
             async for chunk in request.stream():
                 if upload.size + len(chunk) > limit:
                     upload.discard()
-                    await drain(request)
-                    raise ApiError("too_large", f"photo over {limit} bytes")
+                    raise ApiError("too_large", f"photo over {limit} bytes", close=not await drain(request))
                 upload.write(chunk)
             size = upload.size
             # fsync + rename: alone (one phone syncing) right here, since a hop to a thread and back
@@ -404,6 +596,7 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
         finally:
             office.uploads -= 1
             upload.discard()
+        office.uploaded(sha256, device.device_id, size)
         return reply({"sha256": sha256, "size": size, "stored": True}, 201)
 
     @app.get(api + "/blobs/{sha256}", response_class=Response, responses={
@@ -437,8 +630,10 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             raise ApiError("invalid_body", "expected {events: [...]}")
         if len(events) > office.limits.max_events_per_push:
             raise ApiError("too_many_events", f"at most {office.limits.max_events_per_push} events per push")
-        results = await office.write(office.push, device, events)
-        return reply({"results": results})
+        started = time.perf_counter()
+        results = await office.push_events(device, events)
+        took = (time.perf_counter() - started) * 1000  # the wait for the writer and the work: bench/sync_load.py
+        return reply({"results": results}, headers={"Server-Timing": f"push;dur={took:.1f}"})
 
     @app.get(api + "/rules")
     async def rules_files(request: Request):
@@ -465,11 +660,18 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
 
 
 def serve(data_dir: str | Path, rules: Rules, *, host: str = "127.0.0.1", port: int = 8765,
-          log_level: str = "info") -> None:
-    """Run the office server until interrupted (what `fieldapp office serve` does)."""
+          log_level: str = "info", tls=None) -> None:
+    """Run the sync API alone until interrupted; `tls`: a sync.tls.OfficeCert, None for plain HTTP."""
     import uvicorn
 
-    app = create_app(data_dir, rules)
+    app = create_app(data_dir, rules, pin_pem=tls.pin_pem if tls else None)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False,
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, **tls_options(tls))
     uvicorn.Server(config).run()
+
+
+def tls_options(tls) -> dict:
+    """uvicorn.Config's TLS arguments for a sync.tls.OfficeCert (none for plain HTTP)."""
+    if tls is None:
+        return {}
+    return {"ssl_certfile": str(tls.cert_file), "ssl_keyfile": str(tls.key_file)}

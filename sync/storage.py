@@ -14,7 +14,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -198,6 +198,93 @@ def m007_report_photos(db: Database) -> None:
            WHERE e.type IN ('case.reported', 'case.exemption_requested') AND e.case_id IS NOT NULL
              AND j.type = 'text'"""
     )
+
+
+@office_migrations()
+def m008_blob_uploads(db: Database) -> None:
+    # Which device uploaded which photo (a device that uploaded the bytes may name the photo in
+    # its events; policy.photo_usable), how big, when, and whether any event names it yet — kept by
+    # a trigger on `events`, so every writer keeps it. A device's unnamed uploads are bounded
+    # (Limits.max_unnamed_bytes) and removed after a grace period (`sweep_unnamed`).
+    db.execute(
+        """
+        CREATE TABLE sync_blob_uploads (
+            sha256 TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            named INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (sha256, device_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX sync_blob_uploads_device ON sync_blob_uploads (device_id, named)")
+    db.execute("CREATE INDEX sync_blob_uploads_unnamed ON sync_blob_uploads (named, uploaded_at)")
+    db.execute(
+        """
+        CREATE TRIGGER sync_blob_uploads_named AFTER INSERT ON events
+        WHEN NEW.type IN ('photo.added', 'case.rechecked', 'case.reported', 'case.exemption_requested')
+             AND json_valid(NEW.payload)
+        BEGIN
+            UPDATE sync_blob_uploads SET named = 1 WHERE named = 0 AND sha256 IN (
+                SELECT json_extract(NEW.payload, '$.sha256')
+                UNION ALL SELECT j.value FROM json_each(NEW.payload, '$.photos') j WHERE j.type = 'text');
+        END"""
+    )
+
+
+def photo_named(store: Store, sha256: str) -> bool:
+    """Whether an event at the office names this photo (photo.added, or a re-check's / report's list)."""
+    return store.db.execute(
+        "SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM sync_recheck_photos WHERE sha256 = ? LIMIT 1",
+        [sha256, sha256]).fetchone() is not None
+
+
+def record_uploads(store: Store, uploads: Iterable[tuple[str, str, int, str]]) -> None:
+    """(sha256, device_id, size, uploaded_at) of photos devices uploaded (inside a transaction)."""
+    for sha, device_id, size, at in uploads:
+        store.db.execute("INSERT OR IGNORE INTO sync_blob_uploads VALUES (?, ?, ?, ?, ?)",
+                         [sha, device_id, size, at, 1 if photo_named(store, sha) else 0])
+
+
+def uploaded_by(store: Store, device_id: str, sha256: str) -> bool:
+    return store.db.execute("SELECT 1 FROM sync_blob_uploads WHERE sha256 = ? AND device_id = ?",
+                            [sha256, device_id]).fetchone() is not None
+
+
+def unnamed_bytes(store: Store, device_id: str) -> int:
+    """What this device uploaded that no event names yet (its quota's use)."""
+    return store.db.execute("SELECT coalesce(sum(size), 0) FROM sync_blob_uploads WHERE device_id = ? AND named = 0",
+                            [device_id]).fetchone()[0]
+
+
+META_SWEPT = "sync.unnamed_photos_removed"  # JSON {photos, bytes}: every unnamed upload removed so far
+
+
+def sweep_unnamed(store: Store, blobs, grace_days: float, now: datetime | None = None) -> tuple[int, int]:
+    """Remove the uploads that no event names `grace_days` after they came (files and records);
+    returns (photos, bytes) removed now and adds them to the office's running count (META_SWEPT).
+
+    Runs on the writer: a push naming one of them either committed before (then it is named
+    and stays) or comes after (then it is missing, and the phone uploads it again).
+    """
+    cutoff = iso((now or utc_now()) - timedelta(days=grace_days))
+    with store.write():
+        rows = store.db.execute(
+            "SELECT sha256, max(size) FROM sync_blob_uploads WHERE named = 0 AND uploaded_at < ? GROUP BY sha256",
+            [cutoff]).fetchall()
+        gone = [(sha, size) for sha, size in rows
+                if not photo_named(store, sha) and not store.db.execute(
+                    "SELECT 1 FROM sync_blob_uploads WHERE sha256 = ? AND (named = 1 OR uploaded_at >= ?)",
+                    [sha, cutoff]).fetchone()]
+        for sha, _ in gone:
+            store.db.execute("DELETE FROM sync_blob_uploads WHERE sha256 = ?", [sha])
+        if gone:
+            total = json.loads(store.get_meta(META_SWEPT) or '{"photos": 0, "bytes": 0}')
+            total = {"photos": total["photos"] + len(gone), "bytes": total["bytes"] + sum(s for _, s in gone)}
+            store.set_meta(META_SWEPT, json.dumps(total))
+        for sha, _ in gone:  # inside the write lock: no push can name it meanwhile
+            blobs.remove(sha)
+    return len(gone), sum(size for _, size in gone)
 
 
 def record_origin(store: Store, seqs: Iterable[int], device_id: str) -> None:

@@ -35,13 +35,31 @@ def fieldapp(*args: str) -> str:
 
 
 class OfficeProcess:
-    """The office server on 127.0.0.1:`port` with its own data folder; its output goes to `log_path`."""
+    """The office server on 127.0.0.1:`port` with its own data folder; its output goes to `log_path`.
 
-    def __init__(self, data_dir: Path, port: int, log_path: Path, *extra_args: str):
+    Plain HTTP (`--insecure-http`) unless `insecure=False`: then it serves TLS with the certificate
+    its own CA made in `data_dir/tls`, and `pin` is that CA's PEM (what an enrolled phone pins)."""
+
+    def __init__(self, data_dir: Path, port: int, log_path: Path, *extra_args: str, insecure: bool = True):
         self.data_dir, self.port, self.log_path = data_dir, port, log_path
-        self.extra_args = extra_args
-        self.url = f"http://127.0.0.1:{port}"
+        self.insecure = insecure
+        self.extra_args = (("--insecure-http",) if insecure else ()) + extra_args
+        self.url = f"{'http' if insecure else 'https'}://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
+
+    @property
+    def pin(self) -> str | None:
+        from sync.tls import pin_of
+
+        held = None if self.insecure else pin_of(self.data_dir)
+        return held[0] if held else None
+
+    def client(self, **kw) -> httpx.Client:
+        """An HTTP client for this office (trusting its own CA when it serves TLS)."""
+        from sync.tls import pinned_context
+
+        verify = pinned_context(self.pin) if self.pin else False
+        return httpx.Client(base_url=self.url, verify=verify, timeout=kw.pop("timeout", 10), **kw)
 
     def start(self) -> "OfficeProcess":
         with open(self.log_path, "ab") as log:
@@ -55,7 +73,7 @@ class OfficeProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError("office exited:\n" + self.log_path.read_text(errors="replace")[-2000:])
             try:
-                if httpx.get(self.url + "/api/v1/hello", timeout=1).json().get("protocol") == MARKER:
+                if httpx.get(self.url + "/api/v1/hello", timeout=1, verify=False).json().get("protocol") == MARKER:
                     return self  # answers (401: no token yet) with our marker: it is up
             except (httpx.TransportError, ValueError):
                 time.sleep(0.05)

@@ -42,6 +42,14 @@ def register(sub) -> None:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-dashboard", action="store_true", help="serve the sync API only")
+    serve.add_argument("--cert", type=Path, default=None,
+                       help="the office's own TLS certificate (PEM, chain leaf first; phones pin its last "
+                            "certificate); default: one made once by the office's own CA in <office dir>/tls")
+    serve.add_argument("--key", type=Path, default=None, help="the private key of --cert (PEM)")
+    serve.add_argument("--insecure-http", action="store_true",
+                       help="serve plain HTTP, without TLS: for tests on one machine only (everything in clear)")
+    serve.add_argument("--photo-grace-days", type=float, default=7.0,
+                       help="remove uploaded photos that no record names after this many days (default 7)")
     serve.set_defaults(year=None)  # the dashboard's first year: the current one (see _serving_rules)
     serve.add_argument("--demo", action="store_true",
                        help="fill an EMPTY office folder with a sample half-year of 2022 first (one with data is left alone)")
@@ -54,6 +62,9 @@ def register(sub) -> None:
                        help=f"what the phone is enrolled as: {' or '.join(DEVICE_ROLES)} (default {INSPECTOR}); "
                             "community staff report rectifications and ask for exemption")
     enrol.add_argument("--hours", type=float, default=24, help="the code expires after this many hours")
+    enrol.add_argument("--url", default=None,
+                       help="the office address phones use (default: the one `office serve` last answered on)")
+    enrol.add_argument("--no-qr", action="store_true", help="print the code and text only, without the QR code")
 
     devices = action("devices", "list enrolled phones", _devices)
     devices.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -67,12 +78,13 @@ def register(sub) -> None:
                      "as if it had synced", _import_phone)
     receive.add_argument("files", type=Path, nargs="+", metavar="FILE")
 
-    backup = action("backup", "copy the office database consistently (safe while serving)", _backup)
-    backup.add_argument("dest", type=Path, metavar="FILE")
+    backup = action("backup", "copy the office database consistently and its photos incrementally into a "
+                    "folder (safe while serving; the folder holds the office's CA key: keep it safe)", _backup)
+    backup.add_argument("dest", type=Path, metavar="DIR")
 
-    restore = action("restore", "replace the office database by a backup (server stopped); "
-                     "phones then resend what it lacks", _restore)
-    restore.add_argument("backup", type=Path, metavar="FILE")
+    restore = action("restore", "replace the office database by a backup folder's and put back its photos "
+                     "(server stopped); phones then resend what it lacks", _restore)
+    restore.add_argument("backup", type=Path, metavar="DIR")
 
     try:  # the office's records (import, template, score) are another module's actions
         from fieldapp.commands.office_records import add_office_record_commands
@@ -109,17 +121,44 @@ def _serve(args) -> int:
 
         if fill_sample_office_if_empty(data_dir, load_rules(DEFAULT_YEAR, data_dir)):
             print(f"fieldapp office: filled {data_dir} with sample records (2022, as of 1 June)", flush=True)
-    where = f"http://{args.host}:{args.port}"
-    print(f"fieldapp office: {data_dir} on {where}/api/v1"
-          + ("" if args.no_dashboard else f", dashboard {where}/"), flush=True)
+    from sync import tls as T
+
+    cert = None
+    if not args.insecure_http:
+        try:
+            cert = T.office_certificate(data_dir, [args.host], cert_file=args.cert, key_file=args.key)
+        except (OSError, ValueError) as exc:
+            print(f"error: TLS certificate: {exc}", flush=True)
+            return 2
+    elif args.cert or args.key:
+        print("error: --insecure-http serves without a certificate: drop --cert/--key", flush=True)
+        return 2
+    url = _serving_url(args.host, args.port, cert is not None)
+    T.remember_serving(data_dir, url, cert)
+    print(f"fieldapp office: {data_dir} on {url}/api/v1"
+          + ("" if args.no_dashboard else f", dashboard {url}/"), flush=True)
+    if cert is None:
+        print("fieldapp office: WARNING plain HTTP (--insecure-http): tokens, photos and passwords cross "
+              "the network in clear", flush=True)
+    else:
+        print(f"fieldapp office: TLS certificate fingerprint (SHA-256) {cert.fingerprint}", flush=True)
     serve(data_dir, rules, host=args.host, port=args.port, log_level=args.log_level,
-          dashboard=not args.no_dashboard)
+          dashboard=not args.no_dashboard, tls=cert, photo_grace_days=args.photo_grace_days)
     return 0
 
 
 def _serving_rules(data_dir: Path, year: int | None):
     """The year the dashboard opens on: `--year`, else the current year if the office has its
     rules, else the latest year before it that has (the dashboard then says the current year has
+def _serving_url(host: str, port: int, secure: bool) -> str:
+    """The address phones and browsers use: the LAN address when bound to all of them."""
+    from sync.tls import lan_address
+
+    if host in ("0.0.0.0", "::", ""):
+        host = lan_address()
+    return f"{'https' if secure else 'http'}://{host}:{port}"
+
+
     none). Every rules file is checked first: a broken one stops the office, naming the field."""
     from fieldapp.domain.rules import RulesError
     from fieldapp.office.dashboard.server import domain_clock
@@ -172,8 +211,21 @@ def _enrol(args) -> int:
     print(f"enrolment code for {args.name} as {args.role} ({', '.join(communities)}): {code}")
     print(f"single use; expires {expires.isoformat(timespec='minutes')}")
     return 0
+    from sync import enrolqr, tls as T
+
+    serving = T.serving(_dir(args))  # what `office serve` last answered on, and its certificate's pin
+    url = (args.url or serving.get("url") or "").rstrip("/")
 
 
+    if not url:
+        print("(no QR code: run `fieldapp office serve` once, or give --url)")
+        return 0
+    fingerprint = serving.get("fingerprint") or "" if url.startswith("https://") else ""
+    text = enrolqr.payload(url, code, fingerprint)
+    if not args.no_qr:
+        print(enrolqr.terminal_qr(text), end="")
+    print(f"office {url}" + (f"   certificate fingerprint {T.short_fingerprint(fingerprint)}" if fingerprint else ""))
+    print(text)
 def _devices(args) -> int:
     from dataclasses import asdict
 

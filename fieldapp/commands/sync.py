@@ -27,7 +27,7 @@ def register(sub) -> None:
     actions = parser.add_subparsers(dest="sync_command", metavar="ACTION")
     enrol = actions.add_parser("enrol", help="exchange a one-time code for this device's token")
     _common(enrol, sub=True)
-    enrol.add_argument("--code", required=True)
+    enrol.add_argument("--code", default=None)
     enrol.set_defaults(handler=_enrol)
     status = actions.add_parser("status", help="what is still waiting to be sent, and why")
     _common(status, sub=True)
@@ -49,6 +49,11 @@ def _common(parser, *, sub: bool) -> None:
     parser.add_argument("--data-dir", type=Path, default=default(None), help="this device's data folder")
     parser.add_argument("--year", type=int, default=default(DEFAULT_YEAR), help="assessment rules year")
     parser.add_argument("--label", default=default(""), help="a name for this device at the office (enrolment)")
+    parser.add_argument("--fingerprint", default=default(""),
+                        help="the office certificate's fingerprint (enrolment with an https office; "
+                             "printed under its QR code)")
+    parser.add_argument("--invite", default=default(""),
+                        help="the enrolment QR code's text (fieldapp://enrol?...): office, code and fingerprint")
 
 
 def _data_dir(args) -> Path:
@@ -70,13 +75,23 @@ def _enrol(args) -> int:
     from fieldapp.ui.strings import SYNC_MESSAGES
     from sync.channel import SyncError
 
-    if not args.server:
-        print("error: --server is required to enrol")
+    server, code, fingerprint = args.server, args.code, getattr(args, "fingerprint", "")
+    if getattr(args, "invite", ""):
+        from sync.enrolqr import InviteError, parse
+
+        try:
+            invite = parse(args.invite)
+        except InviteError as exc:
+            print(f"error: {exc}")
+            return EXIT_STOPPED
+        server, code, fingerprint = invite.server_url, invite.code, invite.fingerprint
+    if not server or not code:
+        print("error: --server and --code (or --invite) are required to enrol")
         return EXIT_STOPPED
     with _open(args) as store:
         try:
             # As the app does: the office learns this phone's earlier actor id, new events carry the inspector's.
-            info, _ = enrol_phone(store, args.server, args.code, label=args.label)
+            info, _ = enrol_phone(store, server, code, label=args.label, fingerprint=fingerprint)
         except SyncError as exc:
             print(f"enrolment failed [{exc.code}] {SYNC_MESSAGES.get(exc.code, '')} {exc.message}".rstrip())
             return EXIT_STOPPED
@@ -90,7 +105,7 @@ def _run(args) -> int:
     from sync import storage
     from sync.client import SyncClient
 
-    if args.code:
+    if args.code or getattr(args, "invite", ""):
         code = _enrol(args)
         if code != EXIT_OK:
             return code

@@ -192,6 +192,7 @@ class CommunityPicker:
         self.communities = communities
         self.value = value
         self.picked = False
+        self.on_change = None  # called after the inspector picks one (登记问题 checks the boundaries)
         self.row = chip_row([])
         self.render()
 
@@ -199,6 +200,8 @@ class CommunityPicker:
         self.value = code
         self.picked = True
         self.render()
+        if self.on_change is not None:
+            self.on_change()
 
     def follow_home(self, home: str) -> bool:
         """Move to `home` unless a community was picked here (repainted if shown); whether it moved."""

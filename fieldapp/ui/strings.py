@@ -1241,3 +1241,38 @@ DASH_EXPORT_CASES = "导出案件清单"
 DASH_EXPORT_CASES_HINT = "按当前筛选（社区、状态）导出本年度的案件：Excel、CSV（UTF-8）或 GeoJSON（地图软件）。"
 EXPORT_STATUS_FILTERS = {"open_all": "未办结", "rectified": "已整改", "all": "全部"}
 CLI_EXPORT_BAD_FORMAT = "不支持的格式 {suffix}：请用 xlsx、csv 或 geojson"
+
+# --- the office over TLS, enrolment by QR code (issue 10: sync/tls.py, sync/enrolqr.py) ------------
+SYNC_MESSAGES["certificate_mismatch"] = ("办事处的安全证书与绑定本机时的不一致，没有发送任何数据：可能连到了别的电脑。"
+                                         "请确认办事处地址；若办事处确实换了电脑或证书，请扫描新的绑定二维码重新绑定。")
+SYNC_MESSAGES["pin_missing"] = "缺少办事处的证书指纹：请扫描绑定二维码，或把二维码下方的指纹一并输入。"
+SYNC_MESSAGES["too_deep"] = "办事处无法读取本机发送的数据：请把应用更新到最新版本。"
+SYNC_MESSAGES["too_many_requests"] = "绑定尝试次数过多：请过一分钟再试，并核对绑定码。"
+SYNC_MESSAGES["upload_quota"] = "本机已上传但尚未提交的照片过多：请稍后再同步，先提交的记录会腾出空间。"
+SYNC_REJECTIONS["device_mismatch"] = "记录来自另一部手机，不是本机的记录"
+#: Reading the enrolment QR code from a photo, or its text typed (sync/enrolqr.py InviteError codes).
+ENROL_QR_ERRORS = {
+    "not_enrolment": "这不是办事处的绑定二维码：请拍摄“绑定手机”显示的二维码。",
+    "incomplete": "绑定二维码不完整（缺少办事处地址、绑定码或证书指纹）：请重新拍摄。",
+    "no_qr": "照片里没有找到二维码：请靠近一些、对准二维码重新拍摄。",
+    "not_image": "所选文件不是照片。",
+    "no_reader": "本机不能识别二维码：请手动输入办事处地址、绑定码和证书指纹。",
+}
+SYNC_SCAN_QR = "扫描绑定二维码"
+SYNC_SCAN_QR_DONE = "已读取绑定二维码：办事处 {server}"
+SYNC_FINGERPRINT = "证书指纹（二维码下方，16位）"
+# The dashboard's 绑定手机 (fieldapp/office/dashboard/enrol_view.py) and `fieldapp office enrol`
+DASH_ENROL = "绑定手机"
+DASH_ENROL_HINT = "为巡查人员或社区工作人员的手机生成一次性绑定码：用手机“同步”页的“扫描绑定二维码”拍摄，24小时内有效，只能用一次。"
+DASH_ENROL_NAME = "人员编号"
+DASH_ENROL_COMMUNITIES = "社区"
+DASH_ENROL_ROLE = "身份"
+DASH_ENROL_ROLES = {"inspector": "巡查人员", "community": "社区工作人员"}
+DASH_ENROL_MAKE = "生成绑定二维码"
+DASH_ENROL_CODE = "绑定码 {code}（{expires} 前有效）"
+DASH_ENROL_FINGERPRINT = "证书指纹 {fingerprint}"
+DASH_ENROL_NO_COMMUNITY = "请至少选择一个社区。"
+DASH_ENROL_ADMIN_ONLY = "只有管理员可以绑定手机。"
+DASH_ENROL_PLAIN_HTTP = "办事处以不加密的 HTTP 运行（--insecure-http）：二维码里没有证书指纹，只能用于测试。"
+# Logins (fieldapp/office/users.py): a growing wait instead of a lock-out
+DASH_LOGIN_WAIT = "登录失败次数过多：请 {seconds} 秒后再试。"

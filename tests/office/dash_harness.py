@@ -60,7 +60,7 @@ class OfficeServer(AppServer):
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "fieldapp.cli", "office", "serve", "--data-dir", str(self.data_dir),
-                "--port", str(self.port)]  # fmt: skip
+                "--port", str(self.port), "--insecure-http"]  # fmt: skip  (TLS: tests/office/test_office_tls.py)
 
     @property
     def db(self) -> Path:

@@ -194,6 +194,7 @@ def test_client_reports_a_conflict_and_does_not_resend_it(office, office_store, 
     original = wires_of(phone, case_id)[0]
     changed = json.loads(json.dumps(original))
     changed["payload"]["note"] = "另一个版本"
+    changed["device"] = twin.device_id  # the copy's events carry its device (another device's: device_mismatch)
     twin.store.append([Event.from_dict(changed)])
 
     first = twin.sync()

@@ -63,7 +63,9 @@ def mount_dashboard(app, rules: Rules, *, clock: Callable[[], datetime] | None =
         app_short_name=strings.DASH_SHORT,
         app_description=strings.DASH_TITLE,
     )
-    app.mount("/", flet_app)
+    from fieldapp.office.dashboard.guard import DashboardGuard
+
+    app.mount("/", DashboardGuard(app, flet_app))  # CSP, no framing, same-origin websocket, API 404s
 
     inner = app.router.lifespan_context
 
@@ -116,13 +118,18 @@ def quiet_flet_loggers() -> None:
 
 
 def serve(data_dir: str | Path, rules: Rules, *, host: str = "127.0.0.1", port: int = 8765,
-          log_level: str = "info", dashboard: bool = True) -> None:  # fmt: skip
-    """Run the office server (sync API + dashboard) until interrupted."""
+          log_level: str = "info", dashboard: bool = True, tls=None,
+          photo_grace_days: float | None = None) -> None:  # fmt: skip
+    """Run the office server (sync API + dashboard) until interrupted; `tls`: a sync.tls.OfficeCert
+    (the dashboard is served over the same TLS), None for plain HTTP (`--insecure-http`)."""
     import uvicorn
 
-    app = create_office_app(data_dir, rules, dashboard=dashboard)
+    from sync.server import tls_options
+
+    extra = {} if photo_grace_days is None else {"photo_grace_days": photo_grace_days}
+    app = create_office_app(data_dir, rules, dashboard=dashboard, pin_pem=tls.pin_pem if tls else None, **extra)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False,
-                            timeout_graceful_shutdown=5)  # fmt: skip
+                            timeout_graceful_shutdown=5, **tls_options(tls))  # fmt: skip
     logging.getLogger("uvicorn.access").addFilter(RedactTickets())  # after Config set logging up
     quiet_flet_loggers()
     uvicorn.Server(config).run()

@@ -141,7 +141,10 @@ class CaseDetailView:
             if s.position.accuracy_m:
                 pos_text += strings.PARENS.format(
                     text=strings.LOCATION_ACCURACY.format(m=round(s.position.accuracy_m)))
-            position_lines = [ft.Text(pos_text, theme_style=ft.TextThemeStyle.BODY_MEDIUM),
+            from fieldapp.ui.case_map import map_lines  # the case on a map, 导航前往 (geo: link)
+
+            position_lines = [*map_lines(self.data, s, f"{category} {s.place}".strip()),
+                              ft.Text(pos_text, theme_style=ft.TextThemeStyle.BODY_MEDIUM),
                               self.distance_text]
         else:
             position_lines = [ft.Text(strings.NO_POSITION, theme_style=ft.TextThemeStyle.BODY_MEDIUM)]

@@ -10,10 +10,11 @@ overdue / due today for a community) after the first load and after every sync r
 The list is a
 lazy `ListView` filled one page (`queries.PAGE_SIZE` rows, store offset/limit)
 at a time; the next page loads when the list is scrolled near its end.
-Tapping a row opens 案件详情 in place of the list (`case_detail`).
+Tapping a row opens 案件详情 in place of the list (`case_detail`). 列表 / 地图 switches to the
+same cases on a map (fieldapp/ui/screens/map.py; a marker opens 案件详情 as a row does).
 
 Test handles: ``case-<case id>`` per row, ``cases-footer``, ``screen-cases``, ``cases-banner``,
-``filter-awaiting``.
+``filter-awaiting``, ``view-list`` / ``view-map``.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ class CasesScreen:
         self.loading = False
         self.generation = 0          # bumps on every refresh: a late page of an old filter is dropped
         self.detail = None
+        self.view_mode = "list"      # or "map": the same cases on a map (screens/map.py)
+        self.map_panel = None
 
         self.message = Message(KEY)
         # One line of chips that scrolls sideways (three wrapped lines took a third of a phone).
@@ -139,8 +142,10 @@ class CasesScreen:
                                         strings.CASES_FILTER_EMPTY,
                                         strings.CASES_FILTER_EMPTY_HINT, key=f"{KEY}-filter")
         self.list_area = ft.Container(expand=True)
+        self.view_chips = ft.Row([], spacing=8, tight=True)
+        self._build_view_chips()
         self.filters = ft.Container(
-            ft.Row([self.community_chips, self.status_chips], spacing=8, scroll=ft.ScrollMode.AUTO),
+            ft.Row([self.view_chips, self.community_chips, self.status_chips], spacing=8, scroll=ft.ScrollMode.AUTO),
             padding=ft.Padding.only(left=16, right=16, bottom=8))
         self.year_notice = YearNotice(self.data, KEY)  # no rules for this year on the phone: said plainly
         self.list_screen = ft.Column([
@@ -192,6 +197,11 @@ class CasesScreen:
         try:
             counts = await self.data.run(queries.open_counts, now, flt.inspector, flt.communities)
             page = await self.data.run(queries.case_page, self.data.photo_dir, now, flt, 0)
+            map_rows = None
+            if self.view_mode == "map":
+                from fieldapp.ui.screens.map import map_rows as read_map_rows
+
+                map_rows = await self.data.run(read_map_rows, now, flt)
         except Exception as exc:  # noqa: BLE001
             log.exception("refresh failed")
             self.message.show(fmt.error_message(exc), "error")
@@ -202,6 +212,9 @@ class CasesScreen:
         self.message.clear()
         self.counts = counts
         self._show_first_page(page)
+        if map_rows is not None and self.map_panel is not None:
+            self.map_panel.show(map_rows, first=False)
+            self.list_area.content = self.map_panel.control
         self._update()
 
     def _show_first_page(self, page: queries.CasePage) -> None:
@@ -385,6 +398,29 @@ class CasesScreen:
         self._build_chips()   # the chip shows selected at once; rows follow
         self._update()
         await self.refresh()
+
+    # --- 列表 / 地图 ----------------------------------------------------------------------
+
+    def _build_view_chips(self) -> None:
+        self.view_chips.controls = [
+            choice_chip(strings.VIEW_LIST, self.view_mode == "list", on(self._set_view, "list"),
+                        identifier="view-list"),
+            choice_chip(strings.VIEW_MAP, self.view_mode == "map", on(self._set_view, "map"),
+                        identifier="view-map"),
+        ]
+
+    async def _set_view(self, mode: str) -> None:
+        if mode == self.view_mode:
+            return
+        self.view_mode = mode
+        self._build_view_chips()
+        if mode == "map" and self.map_panel is None:
+            from fieldapp.ui.screens.map import CasesMapPanel
+
+            self.map_panel = CasesMapPanel(self, self.open_case)
+        await self.refresh()
+        if mode == "map" and self.ctx.page is not None:
+            self.ctx.page.run_task(self.map_panel.locate)
 
     # --- scrolling --------------------------------------------------------------------
 

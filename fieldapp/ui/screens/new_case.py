@@ -33,6 +33,7 @@ from fieldapp.ui.components import (
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of
 from fieldapp.ui.device import Device, LocationUnavailable
+from fieldapp.ui.pin import PinPanel
 from fieldapp.ui.evidence_view import evidence_panel, mark_words
 from fieldapp.ui.photo_input import PhotoInput
 from fieldapp.ui.theme import Palette
@@ -106,6 +107,9 @@ class NewCaseScreen:
         self.place = ft.TextField(label=strings.PLACE_LABEL, max_length=PLACE_MAX, dense=False, multiline=True,
                                   min_lines=1, max_lines=3, on_change=self._text_changed)
         self.communities = CommunityPicker(rules.communities, self.data.settings.home_community(rules))
+        # the small map with a movable pin, and the community whose boundary holds the place (fieldapp/ui/pin.py)
+        self.pin = PinPanel(self.data, on_change=self._pin_changed)
+        self.communities.on_change = self._pin_changed
         self.mode = ft.RadioGroup(value="open", content=ft.Row([
             ft.Radio(value="open", label=strings.MODE_OPEN),
             ft.Radio(value="covert", label=strings.MODE_COVERT),
@@ -137,8 +141,9 @@ class NewCaseScreen:
                                                 vertical_alignment=ft.CrossAxisAlignment.START)),
                     ft.Row([ft.TextButton(strings.RELOCATE, icon=ft.Icons.GPS_FIXED,
                                           on_click=self.locate)]),
+                    self.pin.control,
                     self.place),
-            section(strings.SECTION_COMMUNITY, self.communities.row),
+            section(strings.SECTION_COMMUNITY, self.communities.row, self.pin.community_note),
             section(strings.SECTION_MODE, self.mode),
             section(strings.SECTION_DEADLINE,
                     ft.Row([ft.Semantics(identifier="deadline-value", container=True,
@@ -270,13 +275,17 @@ class NewCaseScreen:
         self.marks = evidence.registration_marks(
             rules, self.ctx.clock(), position=self.fix or exif, position_from_photo=from_photo,
             mocked=self.fix_mocked and self.fix is not None,
-            photo_times=[p.taken_at for p in self.photos.photos]) if self.photos.photos or self.fix else ()
+            photo_times=[p.taken_at for p in self.photos.photos],
+            outside_boundaries=self.pin.outside(self.pin.placed or self.fix or exif),
+        ) if self.photos.photos or self.fix else ()
         self.evidence.content = evidence_panel(self.marks, rules.photo_max_age_days, "evidence-warning",
                                                title=strings.EVIDENCE_WARN_TITLE, hint=strings.EVIDENCE_WARN_HINT)
 
     def _render_location(self) -> None:
         if self.locating:
             return
+        self.pin.show_fix(self.fix or self.photos.exif_position)
+        self.pin.check_community(self.communities)
         self._render_evidence()
         if self.fix is not None:
             text, warn = fmt.accuracy_text(self.fix.accuracy_m, self.data.rules.gps_warn_accuracy_m)
@@ -293,6 +302,12 @@ class NewCaseScreen:
         self.location_icon.color = Palette.DUE_TODAY
         self.location_text.color = Palette.DUE_TODAY
         self.location_text.value = text
+
+    def _pin_changed(self) -> None:
+        """The pin moved or a community was picked: which boundary holds the place, the marks."""
+        self.pin.check_community(self.communities)
+        self._render_evidence()
+        self._update()
 
     async def _photos_changed(self) -> None:
         self._render_location()
@@ -337,7 +352,8 @@ class NewCaseScreen:
     async def _save(self) -> None:
         category, community = self.category, self.communities.value
         position = self.fix
-        near_to = position or self.photos.exif_position
+        placed = self.pin.placed
+        near_to = placed or position or self.photos.exif_position
         judged, earlier = NEW_PROBLEM, None
         if near_to is not None:
             nearby = await self.data.run(
@@ -354,7 +370,8 @@ class NewCaseScreen:
                       position=position, deadline=self.deadline,
                       unannounced=self.mode.value == "covert",
                       judged=judged, earlier_case_id=earlier,
-                      position_mocked=self.fix_mocked and position is not None)
+                      position_mocked=self.fix_mocked and position is not None,
+                      placed=placed, outside_boundaries=self.pin.outside(near_to))
         saved = await self.data.run(lambda s: self.data.casework(s).register(**kwargs))
         log.info("case %s saved (%s)", saved.case_id, judged)
         name = self.data.rules.category(category).name
@@ -381,6 +398,7 @@ class NewCaseScreen:
 
     def reset(self) -> None:
         """Empty the form for the next problem (community and GPS fix stay)."""
+        self.pin.reset()
         self.category = None
         for tile in self.category_tiles.values():
             tile.bgcolor = Palette.SURFACE
