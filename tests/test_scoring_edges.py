@@ -201,7 +201,7 @@ def test_a_phone_proposal_to_another_community_category_or_a_later_case_is_refus
     from sync.auth import Device
 
     rules = load_rules(2022)
-    phone = Device("dev-1", "inspector-zhang", ("C1", "C2"), "", "2022-01-01", None, None)
+    phone = Device("phone-1", "inspector-zhang", ("C1", "C2"), "", "2022-01-01", None, None)  # device id = its events' device
     who = cmd.Actor("inspector-zhang", "phone-1")
     at = datetime(2022, 6, 1, 2, tzinfo=timezone.utc)
     with Store(tmp_path / "office.db", rules) as store:

@@ -101,6 +101,9 @@ def register(sub) -> None:
 
     add_office_rules_command(actions, default_office_dir)
     from fieldapp.commands.office_maps import add_office_maps_commands  # `office tiles`, `office boundaries`
+    from fieldapp.commands.office_bulletin import add_office_bulletin_commands  # `office bulletin`, `export cases`
+
+    add_office_bulletin_commands(actions)
 
     add_office_maps_commands(actions, default_office_dir)
 

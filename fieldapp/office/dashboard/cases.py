@@ -58,6 +58,7 @@ class CasesScreen:
                 w.card(w.subtitle(strings.DASH_PROPOSALS), self.proposals, identifier="proposals"),
                 w.card(w.subtitle(strings.DASH_EXTERNAL), self.external, identifier="external"),
                 self.filters,
+                self._exports(),
                 self.count,
                 self.table,
                 self.more,
@@ -206,7 +207,24 @@ class CasesScreen:
             identifier="cases-table",
             row_height=(48, 64), column_spacing=14)  # fmt: skip
 
+    def _exports(self) -> ft.Control:
+        """导出案件清单 (handles ``export-cases-<xlsx|csv|geojson>``): the year's cases as filtered
+        (community, status), for others' systems (office/export.py)."""
+        buttons = [w.button(label, w.on(self._export, fmt), icon=ft.Icons.DOWNLOAD, filled=False,
+                            identifier=f"export-cases-{fmt}")
+                   for fmt, label in (("xlsx", "Excel"), ("csv", "CSV"), ("geojson", "GeoJSON"))]  # fmt: skip
+        return ft.Row([w.small(strings.DASH_EXPORT_CASES), *buttons, w.small(strings.DASH_EXPORT_CASES_HINT)],
+                      spacing=10, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER)  # fmt: skip
+
     # --- actions ----------------------------------------------------------------------------------
+
+    async def _export(self, fmt: str) -> None:
+        if self.ctx.token is None:
+            return
+        community = "" if self.community == ALL_COMMUNITIES else self.community
+        ticket = self.ctx.desk.ticket(self.ctx.token, "export")
+        await self.ctx.launch(f"/exports/cases.{fmt}?year={self.ctx.rules.year}&community={community}"
+                              f"&status={self.status}&ticket={ticket}")  # fmt: skip
 
     async def _pick_community(self, code: str) -> None:
         self.community, self.limit = code, queries.PAGE

@@ -3,7 +3,8 @@
 Handles: ``screen-ranking``; ``which-live`` / ``which-final`` (the switch); ``year`` (the
 year switcher: the years the office has rules for);
 ``final-<code>`` / ``rank-<code>`` (a community's final score and rank in the table);
-``chart-scores``, ``chart-monthly``; ``export``.
+``chart-scores``, ``chart-monthly``; ``export``; ``bulletin`` and ``bulletin-month`` (the 通报 PDFs,
+zipped: the shown ranking's, or one month's).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def ranking_rows(result: YearScore, on_open=None) -> list[ft.DataRow]:
     return rows
 
 
+WHOLE_YEAR = "year"  # the 通报 month picker's 全年: the shown ranking
+
 RANKING_COLUMNS = (
     strings.DASH_COL_RANK, strings.DASH_COL_COMMUNITY, strings.DASH_COL_SUPERIOR, strings.DASH_COL_OFFICE,
     strings.DASH_COL_SATISFACTION, strings.DASH_COL_COMPOSITE, strings.DASH_COL_DEDUCTIONS,
@@ -80,10 +83,14 @@ class RankingScreen:
         self.lines = ft.Container(expand=True)
         self.notes = ft.Column(spacing=4)
         export = w.button(strings.DASH_EXPORT, self._export, icon=ft.Icons.DOWNLOAD, identifier="export")
+        self.bulletin_month = w.dropdown(strings.DASH_BULLETIN_MONTH, self._months(), WHOLE_YEAR, width=130)
+        bulletin = ft.Row([w.labelled("bulletin-month", self.bulletin_month),
+                           w.button(strings.DASH_BULLETIN, self._bulletin, icon=ft.Icons.PICTURE_AS_PDF,
+                                    filled=False, identifier="bulletin")], spacing=8, tight=True)  # fmt: skip
         self.control = ft.Column(
             [
                 ft.Row([w.title(strings.DASH_RANKING_TITLE, "ranking"), w.labelled("year", self.year_switch),
-                        w.labelled("which", self.switch), export],
+                        w.labelled("which", self.switch), export, bulletin],
                        # wrap=True is a Wrap: an expand=True spacer in it is an error (a grey box at the
                        # screen's width that hid the table and the charts)
                        spacing=20, vertical_alignment=ft.CrossAxisAlignment.CENTER, wrap=True),  # fmt: skip
@@ -128,6 +135,9 @@ class RankingScreen:
         self.table.content = w.table((*RANKING_COLUMNS, ""), ranking_rows(result, self._open_community),
                                      numeric=range(2, 9), identifier="ranking-table", row_height=(48, 48))  # fmt: skip
         self.bars.content = scores_bar_chart(result)
+        if self.bulletin_month.value != WHOLE_YEAR and not str(self.bulletin_month.value).startswith(str(result.year)):
+            self.bulletin_month.value = WHOLE_YEAR  # the year was switched
+        self.bulletin_month.options = [ft.DropdownOption(key=k, text=t) for k, t in self._months()]
         communities = [(c.code, c.name) for c in self.ctx.rules.communities]
         self.lines.content = monthly_line_chart(snap.superior, communities)
         names = {c.code: c.name for c in self.ctx.rules.communities}
@@ -152,6 +162,23 @@ class RankingScreen:
         self.render()
         if self.ctx.year_changed is not None:
             self.ctx.year_changed()
+
+    def _months(self) -> list[tuple[str, str]]:
+        """全年 (the shown ranking), then each month of the session's year."""
+        year = self.ctx.rules.year
+        return [(WHOLE_YEAR, strings.DASH_BULLETIN_WHOLE_YEAR)] + [
+            (f"{year}-{m:02d}", strings.DASH_MONTH.format(m=m)) for m in range(1, 13)]
+
+    async def _bulletin(self, e=None) -> None:
+        """The 通报 pack (office/bulletin.py) of the shown ranking, or of the month picked."""
+        if self.ctx.token is None:
+            return
+        month = self.bulletin_month.value or WHOLE_YEAR
+        if month == WHOLE_YEAR or not month.startswith(str(self.ctx.rules.year)):
+            month = ""  # the shown ranking (or a month of the year shown before the switch)
+        ticket = self.ctx.desk.ticket(self.ctx.token, "bulletin")
+        url = f"/bulletins/{self.ctx.rules.year}.zip?which={self.which}&month={month}&ticket={ticket}"
+        await self.ctx.launch(url)
 
     async def _open_community(self, code: str) -> None:
         await self.ctx.navigate("community", community=code)
