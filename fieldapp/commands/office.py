@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR
@@ -272,19 +273,30 @@ def _conflicts(args) -> int:
 
 
 def _backup(args) -> int:
-    from sync import storage
+    from sync.backup import backup
 
-    storage.backup_office(_dir(args), load_rules(args.year), args.dest)
-    print(f"backed up to {args.dest}")
+    try:
+        done = backup(_dir(args), load_rules(args.year), args.dest)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}")
+        return 2
+    print(f"backed up to {args.dest}: office.db (up to seq {done.max_seq}), {done.photos_copied} new photos "
+          f"({done.bytes_copied / 1e6:.1f} MB) of {done.photos_total}; the folder holds the office's CA key: "
+          "keep it as safe as the office PC")
     return 0
 
 
 def _restore(args) -> int:
-    from sync import storage
+    from sync.backup import restore
 
-    if not args.backup.is_file():
-        print(f"error: {args.backup} is not a file")
+    if not args.backup.exists():
+        print(f"error: {args.backup} does not exist")
         return 2
-    server_id = storage.restore_office(_dir(args), load_rules(args.year), args.backup)
-    print(f"restored {args.backup}; new server id {server_id}: phones will resend what it lacks")
+    try:
+        server_id, photos = restore(_dir(args), load_rules(args.year), args.backup)
+    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
+        print(f"error: {args.backup}: {exc}")
+        return 2
+    print(f"restored {args.backup} ({photos} photos put back); new server id {server_id}: "
+          "phones will resend what it lacks")
     return 0

@@ -58,8 +58,9 @@ def test_bad_code_and_unknown_community_are_errors(capsys, tmp_path, office):
 
 
 def test_backup_and_restore_commands(capsys, tmp_path, office):
-    backup = tmp_path / "backup.db"
+    backup = tmp_path / "backup"  # a folder: office.db, photos/, rules/, tls/ (tests/sync/test_backup_restore.py)
     assert run(capsys, "office", "backup", backup, "--data-dir", office.data_dir)[0] == 0
+    assert (backup / "office.db").is_file() and (backup / "backup.json").is_file()
     office.stop()
     code, out = run(capsys, "office", "restore", backup, "--data-dir", office.data_dir)
     assert code == 0 and "new server id srv-" in out
