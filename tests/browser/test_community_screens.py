@@ -20,7 +20,7 @@ from fieldapp.domain import commands as cmd
 from fieldapp.domain.events import COMMUNITY
 from fieldapp.ui import strings
 from fieldapp.ui.data import PHOTO_DIR_NAME
-from prefill import PHOTO_GPS, PHOTO_NO_EXIF, open_store, register_case
+from prefill import PHOTO_GPS, PHOTO_NO_EXIF, PHOTOS, open_store, register_case
 from sync.phonebook import PhoneBook
 from test_inspector import assert_fits, button, by_id, open_case
 from ui_harness import FROZEN_NOW, open_app, settled_screenshot
@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
 INSPECTOR = cmd.Actor("张三", "inspector-phone")
 STAFF = cmd.Actor("李四", "community-phone")
 SIZES = [(360, 740), (390, 844), (844, 390)]
+PHOTO_CHECK = PHOTOS / "03_gps_htc-android__HTC_Desire.jpg"  # the re-check's own after photo
 
 
 def fill(data_dir: Path, *, community_phone: bool) -> dict[str, str]:
@@ -57,7 +58,7 @@ def fill(data_dir: Path, *, community_phone: bool) -> dict[str, str]:
         work(STAFF, "2022-05-27T09:00:00+08:00").report_rectified(
             ids["failed"], photos=[PHOTO_NO_EXIF.read_bytes()], note="stalls moved")
         work(INSPECTOR, "2022-05-27T15:00:00+08:00").recheck(
-            ids["failed"], rectified=False, photos=[PHOTO_GPS.read_bytes()], note="stalls back at noon")
+            ids["failed"], rectified=False, photos=[PHOTO_CHECK.read_bytes()], note="stalls back at noon")
         work(STAFF, "2022-05-31T18:00:00+08:00").report_rectified(
             ids["waiting"], photos=[PHOTO_NO_EXIF.read_bytes()], note="rubbish cleared")
         if community_phone:
