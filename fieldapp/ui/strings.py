@@ -628,7 +628,7 @@ DASH_ENTRY_IMPORT_HINT = ("上级考核或满意度模板（.xlsx）：先全部
 DASH_CHOOSE_FILE = "选择文件并导入"
 DASH_IMPORTING = "正在检查并导入…"
 DASH_IMPORT_ERRORS = "{file}：{n} 处错误，未导入任何记录"
-DASH_IMPORT_OK = "{file}：已导入{what}"
+DASH_IMPORT_OK = "{file}：已导入 {what}"
 DASH_IMPORT_ALREADY = "（其中 {n} 项以前已导入过，没有重复记分）"
 #: what an import brought, by kind ("4 个上级考核月度得分、2 次满意度调查汇总")
 DASH_IMPORT_WHAT = {"score.superior": "{n} 个上级考核月度得分", "survey.tallied": "{n} 次满意度调查汇总",
