@@ -30,7 +30,7 @@ from fieldapp.maps import online as onl
 from fieldapp.maps import tiles as tl
 from fieldapp.maps.boundaries import Boundaries
 from fieldapp.ui import strings
-from fieldapp.ui.theme import Palette
+from fieldapp.ui.theme import FONT_FAMILY, Palette
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def tile_layers(basemap: Basemap) -> list:
                                  display_mode=fm.InstantaneousTileDisplay())]
     if basemap.attribution:
         layers.append(fm.SimpleAttribution(text=basemap.attribution, alignment=ft.Alignment.BOTTOM_RIGHT,
-                                           bgcolor="#CCFFFFFF"))
+                                           bgcolor="#CCFFFFFF", text_style=ft.TextStyle(size=11, font_family=FONT_FAMILY)))
     return layers
 
 
@@ -114,7 +114,7 @@ def boundary_layer(boundaries: Boundaries, basemap: Basemap, only: Optional[Sequ
             polys.append(fm.PolygonMarker(coordinates=[basemap.show(lat, lon) for lat, lon in ring],
                                           label=c.name, color=ft.Colors.with_opacity(0.06, colour),
                                           border_color=colour, border_stroke_width=2,
-                                          label_text_style=ft.TextStyle(size=13, color=colour,
+                                          label_text_style=ft.TextStyle(size=13, color=colour, font_family=FONT_FAMILY,
                                                                         weight=ft.FontWeight.W_600)))
     return fm.PolygonLayer(polygons=polys, polygon_labels=True)
 

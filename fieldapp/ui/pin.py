@@ -33,14 +33,13 @@ class PinPanel:
         self.boundaries = phone_boundaries(data.data_dir, data.rules)
         self.map_box = ft.Container(visible=False)
         self.note = ft.Text(strings.MAP_PIN_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL,
-                            color=Palette.ON_SURFACE_VARIANT, expand=True)
+                            color=Palette.ON_SURFACE_VARIANT)
         self.reset_button = ft.TextButton(strings.MAP_PIN_RESET, icon=ft.Icons.GPS_FIXED, on_click=self._reset,
                                           visible=False)
         self.control = ft.Column([
             self.map_box,
-            ft.Row([ft.Semantics(identifier="pin-note", container=True, content=self.note),
-                    ft.Semantics(identifier="pin-reset", container=True, content=self.reset_button)],
-                   vertical_alignment=ft.CrossAxisAlignment.CENTER),
+            ft.Semantics(identifier="pin-note", container=True, content=self.note),
+            ft.Semantics(identifier="pin-reset", container=True, content=self.reset_button),
         ], spacing=4, visible=False)
         self.community_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL)
         self.community_note = ft.Semantics(identifier="community-note", container=True,

@@ -55,6 +55,9 @@ def mount_dashboard(app, rules: Rules, *, clock: Callable[[], datetime] | None =
     desk = Desk(app.state.office, rules, clock=clock or domain_clock(), session_clock=session_clock, **kwargs)
     app.state.dashboard = desk
     routes.add_routes(app, desk)
+    from fieldapp.office.dashboard.map_view import add_routes as add_map_export  # /exports/map.* (the 地图's cases)
+
+    add_map_export(app, desk)
     flet_app = flet_fastapi.app(
         make_main(desk),
         assets_dir=str(ASSETS_DIR),
@@ -119,7 +122,7 @@ def quiet_flet_loggers() -> None:
 
 def serve(data_dir: str | Path, rules: Rules, *, host: str = "127.0.0.1", port: int = 8765,
           log_level: str = "info", dashboard: bool = True, tls=None,
-          photo_grace_days: float | None = None) -> None:  # fmt: skip
+          photo_grace_days: float | None = None, limits=None) -> None:  # fmt: skip
     """Run the office server (sync API + dashboard) until interrupted; `tls`: a sync.tls.OfficeCert
     (the dashboard is served over the same TLS), None for plain HTTP (`--insecure-http`)."""
     import uvicorn
@@ -127,6 +130,8 @@ def serve(data_dir: str | Path, rules: Rules, *, host: str = "127.0.0.1", port: 
     from sync.server import tls_options
 
     extra = {} if photo_grace_days is None else {"photo_grace_days": photo_grace_days}
+    if limits is not None:
+        extra["limits"] = limits
     app = create_office_app(data_dir, rules, dashboard=dashboard, pin_pem=tls.pin_pem if tls else None, **extra)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False,
                             timeout_graceful_shutdown=5, **tls_options(tls))  # fmt: skip

@@ -36,6 +36,7 @@ def _screens():
     from fieldapp.office.dashboard.community import CommunityScreen
     from fieldapp.office.dashboard.entry import EntryScreen
     from fieldapp.office.dashboard.fund import FundScreen
+    from fieldapp.office.dashboard.map_view import MapScreen
     from fieldapp.office.dashboard.ranking import RankingScreen
     from fieldapp.office.dashboard.supervision import SupervisionScreen
 
@@ -44,6 +45,7 @@ def _screens():
         ("community", strings.DASH_NAV_COMMUNITY, ft.Icons.HOLIDAY_VILLAGE_OUTLINED, ft.Icons.HOLIDAY_VILLAGE,
          CommunityScreen),
         ("cases", strings.DASH_NAV_CASES, ft.Icons.ASSIGNMENT_OUTLINED, ft.Icons.ASSIGNMENT, CasesScreen),
+        ("map", strings.DASH_NAV_MAP, ft.Icons.MAP_OUTLINED, ft.Icons.MAP, MapScreen),
         ("supervision", strings.DASH_NAV_SUPERVISION, ft.Icons.NOTIFICATION_IMPORTANT_OUTLINED,
          ft.Icons.NOTIFICATION_IMPORTANT, SupervisionScreen),
         ("entry", strings.DASH_NAV_ENTRY, ft.Icons.EDIT_NOTE_OUTLINED, ft.Icons.EDIT_NOTE, EntryScreen),
