@@ -51,6 +51,8 @@ def register(sub) -> None:
                        help="serve plain HTTP, without TLS: for tests on one machine only (everything in clear)")
     serve.add_argument("--photo-grace-days", type=float, default=7.0,
                        help="remove uploaded photos that no record names after this many days (default 7)")
+    serve.add_argument("--photo-quota-mb", type=float, default=512.0,
+                       help="per phone: at most this many MB of uploaded photos that no record names yet")
     serve.set_defaults(year=None)  # the dashboard's first year: the current one (see _serving_rules)
     serve.add_argument("--demo", action="store_true",
                        help="fill an EMPTY office folder with a sample half-year of 2022 first (one with data is left alone)")
@@ -126,6 +128,7 @@ def _serve(args) -> int:
         if fill_sample_office_if_empty(data_dir, load_rules(DEFAULT_YEAR, data_dir)):
             print(f"fieldapp office: filled {data_dir} with sample records (2022, as of 1 June)", flush=True)
     from sync import tls as T
+    from sync.protocol import Limits
 
     cert = None
     if not args.insecure_http:
@@ -147,7 +150,8 @@ def _serve(args) -> int:
     else:
         print(f"fieldapp office: TLS certificate fingerprint (SHA-256) {cert.fingerprint}", flush=True)
     serve(data_dir, rules, host=args.host, port=args.port, log_level=args.log_level,
-          dashboard=not args.no_dashboard, tls=cert, photo_grace_days=args.photo_grace_days)
+          dashboard=not args.no_dashboard, tls=cert, photo_grace_days=args.photo_grace_days,
+          limits=Limits(max_unnamed_bytes=max(1, int(args.photo_quota_mb * 1024 * 1024))))
     return 0
 
 
