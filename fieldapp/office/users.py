@@ -6,9 +6,14 @@
     user = resume_session(store, token, now)                    # on every request / write
     require_writer(user)                                        # raises NotAllowed for a viewer
 
-Passwords are hashed with scrypt (n=2**14, r=8, p=1, a random 16-byte salt) and
-compared in constant time; an unknown user costs the same hash as a wrong
-password. Session tokens are random (32 bytes); only their SHA-256 is stored.
+Passwords are hashed with Argon2id (argon2-cffi's current parameters); a hash made
+with older parameters — or scrypt, as before — still logs in and is rehashed at that
+login (`needs_rehash`). An unknown user costs the same hash as a wrong password.
+Login attempts are counted in the database, atomically and before the password is
+checked (`claim_attempt`): parallel tries and several processes all count, and past a
+few failures each further try must wait a growing delay, per account and per client
+address — a delay, never a lock that would shut the real user out. Every failure is an
+audit line (`office_login_audit` and the log). Session tokens are random (32 bytes); only their SHA-256 is stored.
 A session ends after `IDLE_TIMEOUT` without use, on logout, or when its user is
 disabled or demoted below what a request needs (the role is read from the
 database on every call, never cached in the browser). Nothing here logs a
@@ -22,12 +27,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+log = logging.getLogger("fieldapp.office.users")
 
 ADMIN = "admin"
 STAFF = "staff"
@@ -42,8 +52,15 @@ MAX_SESSION = timedelta(days=7)
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
+SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32  # hashes of older versions: rehashed at login
 _SCHEME = "scrypt"
+_ARGON2 = PasswordHasher()  # Argon2id with the library's current (RFC 9106 low-memory) parameters
+
+#: Failures before each further try must wait, and the longest wait: per account (mild: the real
+#: user waits at most a minute however many addresses attack the name) and per client address.
+ACCOUNT_FREE, ACCOUNT_MAX_WAIT = 3, 60.0
+ADDRESS_FREE, ADDRESS_MAX_WAIT = 10, 15 * 60.0
+AUDIT_KEEP = timedelta(days=90)
 
 #: Letters, digits, dot, dash, underscore: the name becomes part of the actor ("office:<name>").
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -76,6 +93,31 @@ def m001_users_sessions(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX office_sessions_user ON office_sessions(username)")
+
+
+@migrations()
+def m002_login_attempts(db: Database) -> None:
+    # Failed logins per account ("user:<name>") and per client address ("addr:<ip>"), counted in
+    # the database so parallel tries and several processes count alike; and one line per failure.
+    db.execute(
+        """
+        CREATE TABLE office_login_attempts (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE office_login_audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            username TEXT NOT NULL,
+            address TEXT NOT NULL,
+            outcome TEXT NOT NULL             -- failed / waited
+        )"""
+    )
+    db.execute("CREATE INDEX office_login_audit_at ON office_login_audit(at)")
 
 
 class UserError(ValueError):
@@ -123,7 +165,13 @@ def _utc_now() -> datetime:
 # --- passwords ----------------------------------------------------------------------
 
 
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
+def hash_password(password: str) -> str:
+    """Argon2id, with a random salt (the PHC string carries the parameters)."""
+    return _ARGON2.hash(password)
+
+
+def scrypt_hash(password: str, *, salt: bytes | None = None) -> str:
+    """The hash of earlier versions (still verified; rehashed to Argon2id at the next login)."""
     salt = salt if salt is not None else secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
                             dklen=SCRYPT_LEN)  # fmt: skip
@@ -131,7 +179,12 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
 
 
 def verify_password(password: str, stored: str) -> bool:
-    """Constant-time check of a password against a stored hash (any scrypt parameters)."""
+    """Constant-time check of a password against a stored hash (Argon2id, or scrypt of any parameters)."""
+    if stored.startswith("$argon2"):
+        try:
+            return _ARGON2.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
     try:
         scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
         if scheme != _SCHEME:
@@ -145,7 +198,17 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 #: Hashed once: checking a password for an unknown user costs as much as for a known one.
-_DUMMY_HASH = hash_password("not a password", salt=b"\0" * 16)
+_DUMMY_HASH = hash_password("not a password")
+
+
+def needs_rehash(stored: str) -> bool:
+    """Made with anything but the current Argon2id parameters (scrypt, or older Argon2 settings)."""
+    if not stored.startswith("$argon2"):
+        return True
+    try:
+        return _ARGON2.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
 
 
 def check_password_rules(password: str) -> None:
@@ -240,6 +303,77 @@ def enable_user(store, username: str, *, now: datetime | None = None) -> None:
             raise UserError(f"no user {username!r}")
         store.db.execute("UPDATE office_users SET disabled_at = NULL, updated_at = ? WHERE username = ?",
                          [_iso(now or _utc_now()), username])  # fmt: skip
+
+
+def check_password(store, username: str, password: str) -> tuple[User | None, bool]:
+    """(the user, whether their stored hash should be remade) — (None, False) for a wrong name or
+    password or a disabled account, at the same cost. A read: run it off the writer."""
+    try:
+        name = check_username(username)
+    except UserError:
+        name = ""
+    row = store.db.execute(
+        "SELECT username, role, created_at, disabled_at, password_hash FROM office_users WHERE username = ?", [name]
+    ).fetchone()
+    ok = verify_password(password[:MAX_PASSWORD], row[4] if row else _DUMMY_HASH)
+    if not ok or row is None or row[3] is not None:
+        return None, False
+    return _user(row), needs_rehash(row[4])
+
+
+def _wait(failures: int, free: int, cap: float) -> float:
+    return 0.0 if failures < free else min(cap, 2.0 ** (failures - free))
+
+
+def _keys(username: str, address: str) -> list[tuple[str, int, float]]:
+    return [(f"user:{username[:64]}", ACCOUNT_FREE, ACCOUNT_MAX_WAIT),
+            (f"addr:{(address or '?')[:64]}", ADDRESS_FREE, ADDRESS_MAX_WAIT)]
+
+
+def claim_attempt(store, username: str, address: str, now: datetime) -> float:
+    """Atomically (one write transaction, so parallel tries and other processes queue): 0.0 and
+    the attempt counted as a failure until `login_succeeded` says otherwise — or, if this account
+    or address must still wait, the seconds left (nothing counted, the password not looked at)."""
+    with store.write():
+        wait = 0.0
+        for key, free, cap in _keys(username, address):
+            row = store.db.execute("SELECT failures, last_at FROM office_login_attempts WHERE key = ?",
+                                   [key]).fetchone()  # fmt: skip
+            if row:
+                ready = datetime.fromisoformat(row[1]) + timedelta(seconds=_wait(row[0], free, cap))
+                wait = max(wait, (ready - now).total_seconds())
+        if wait > 0:
+            store.db.execute("INSERT INTO office_login_audit (at, username, address, outcome) VALUES (?, ?, ?, ?)",
+                             [_iso(now), username[:64], (address or "?")[:64], "waited"])  # fmt: skip
+            return wait
+        for key, _, _ in _keys(username, address):
+            store.db.execute(
+                """INSERT INTO office_login_attempts VALUES (?, 1, ?)
+                   ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at""",
+                [key, _iso(now)])
+    return 0.0
+
+
+def login_failed(store, username: str, address: str, now: datetime) -> None:
+    """The audit line of a wrong name or password (the attempt was counted when claimed)."""
+    with store.write():
+        store.db.execute("INSERT INTO office_login_audit (at, username, address, outcome) VALUES (?, ?, ?, ?)",
+                         [_iso(now), username[:64], (address or "?")[:64], "failed"])  # fmt: skip
+    log.warning("dashboard: failed login for %r from %s", username[:32], address or "?")
+
+
+def login_succeeded(store, user: User, address: str, now: datetime, password: str | None = None) -> None:
+    """Clear the account's count, take back this try from the address's, rehash the password to
+    the current Argon2id if given (`check_password` said so), and prune old sessions and audit lines."""
+    hashed = hash_password(password) if password is not None else None  # slow: before the write lock
+    with store.write():
+        store.db.execute("DELETE FROM office_login_attempts WHERE key = ?", [f"user:{user.username}"])
+        store.db.execute("UPDATE office_login_attempts SET failures = max(0, failures - 1) WHERE key = ?",
+                         [f"addr:{(address or '?')[:64]}"])  # fmt: skip
+        if hashed is not None:
+            store.db.execute("UPDATE office_users SET password_hash = ? WHERE username = ?", [hashed, user.username])
+        store.db.execute("DELETE FROM office_login_audit WHERE at < ?", [_iso(now - AUDIT_KEEP)])
+    prune_sessions(store, now)
 
 
 def authenticate(store, username: str, password: str) -> User | None:

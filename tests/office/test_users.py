@@ -21,20 +21,81 @@ def db(tmp_path, rules):
         yield store
 
 
-def test_password_hash_is_salted_scrypt_and_checks_in_constant_time(monkeypatch):
+def test_password_hash_is_salted_argon2id_and_old_scrypt_hashes_still_check(monkeypatch):
     one, two = users.hash_password("correct horse"), users.hash_password("correct horse")
-    assert one != two  # random salt
-    scheme, n, r, p, salt, digest = one.split("$")
+    assert one != two and one.startswith("$argon2id$")  # random salt, Argon2id
+    assert "correct horse" not in one and not users.needs_rehash(one)
+    assert users.verify_password("correct horse", one)
+    assert not users.verify_password("correct hors", one)
+    old = users.scrypt_hash("correct horse")  # what earlier versions stored
+    scheme, n, r, p, salt, digest = old.split("$")
     assert (scheme, int(n), int(r), int(p), len(bytes.fromhex(salt))) == ("scrypt", 2**14, 8, 1, 16)
-    assert "correct horse" not in one
     compared = []
     real = users.hmac.compare_digest
     monkeypatch.setattr(users.hmac, "compare_digest", lambda a, b: compared.append(1) or real(a, b))
-    assert users.verify_password("correct horse", one)
-    assert not users.verify_password("correct hors", one)
+    assert users.verify_password("correct horse", old) and users.needs_rehash(old)
+    assert not users.verify_password("correct hors", old)
     assert len(compared) == 2
-    for broken in ("", "md5$x", "scrypt$1$2$3$zz$zz", one.replace("scrypt", "bcrypt")):
+    for broken in ("", "md5$x", "scrypt$1$2$3$zz$zz", old.replace("scrypt", "bcrypt"), "$argon2id$broken"):
         assert not users.verify_password("correct horse", broken)
+
+
+def test_an_old_hash_is_rehashed_at_login_and_ended_sessions_are_pruned(db):
+    users.add_user(db, "wang", users.ADMIN, "long enough", now=T0)
+    with db.write():
+        db.db.execute("UPDATE office_users SET password_hash = ? WHERE username = 'wang'",
+                      [users.scrypt_hash("long enough")])
+    user, stale = users.check_password(db, "wang", "long enough")
+    assert user is not None and stale
+    old_token = users.start_session(db, user, T0)
+    users.end_session(db, old_token, T0)
+    users.login_succeeded(db, user, "10.0.0.5", T0 + timedelta(days=40), password="long enough")
+    stored = db.db.execute("SELECT password_hash FROM office_users WHERE username = 'wang'").fetchone()[0]
+    assert stored.startswith("$argon2id$") and users.check_password(db, "wang", "long enough") == (user, False)
+    assert db.db.execute("SELECT count(*) FROM office_sessions").fetchone()[0] == 0  # pruned
+
+
+def test_parallel_wrong_passwords_all_count_and_delay_instead_of_locking_out(tmp_path, rules):
+    """Ten tries at once from ten processes' worth of connections: each claim is atomic, so
+    every one counts; past the free ones they must wait; the real user, later, gets in."""
+    import threading
+
+    from sync import storage
+
+    path = tmp_path / "office"
+    with storage.open_office(path, rules) as store:
+        users.ensure_schema(store)
+        users.add_user(store, "li", users.STAFF, "li-password", now=T0)
+    answers = []
+
+    def attempt():
+        with storage.open_office(path, rules) as store:
+            wait = users.claim_attempt(store, "li", "10.0.0.9", T0)
+            if wait == 0:
+                user, _ = users.check_password(store, "li", "wrong-password")
+                assert user is None
+                users.login_failed(store, "li", "10.0.0.9", T0)
+            answers.append(wait)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    checked = [w for w in answers if w == 0]
+    assert len(checked) == users.ACCOUNT_FREE  # only the free tries reached the password check
+    with storage.open_office(path, rules) as store:
+        failures = dict(store.db.execute("SELECT key, failures FROM office_login_attempts").fetchall())
+        assert failures["user:li"] == users.ACCOUNT_FREE
+        audit = store.db.execute("SELECT outcome, count(*) FROM office_login_audit GROUP BY outcome").fetchall()
+        assert dict(audit) == {"failed": 3, "waited": 7}  # an audit line for every one
+        wait = users.claim_attempt(store, "li", "10.0.0.1", T0)  # the real user, from another PC: a delay...
+        assert 0 < wait <= users.ACCOUNT_MAX_WAIT
+        later = T0 + timedelta(seconds=wait)
+        assert users.claim_attempt(store, "li", "10.0.0.1", later) == 0  # ...then in
+        user, _ = users.check_password(store, "li", "li-password")
+        users.login_succeeded(store, user, "10.0.0.1", later)
+        assert not store.db.execute("SELECT 1 FROM office_login_attempts WHERE key = 'user:li'").fetchone()
 
 
 def test_add_authenticate_disable(db):

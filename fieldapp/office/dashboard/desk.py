@@ -50,8 +50,7 @@ log = logging.getLogger("fieldapp.office.dashboard")
 
 POLL_SECONDS = 0.5
 TICKET_SECONDS = 120
-LOGIN_FAILURES = 5  # this many wrong passwords for a name in a row…
-LOGIN_LOCK = timedelta(minutes=1)  # …lock that name for this long
+LOGIN_FAILURES = users.ACCOUNT_FREE + 1  # from this many wrong passwords on, a name must wait (users.claim_attempt)
 
 
 def utc_now() -> datetime:
@@ -59,9 +58,10 @@ def utc_now() -> datetime:
 
 
 class LoginRefused(Exception):
-    def __init__(self, code: str):
+    def __init__(self, code: str, wait: float = 0.0):
         super().__init__(code)
-        self.code = code  # "bad_credentials" / "locked"
+        self.code = code  # "bad_credentials" / "locked" (wait `wait` seconds before the next try)
+        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,6 @@ class Desk:
         self._started = False
         self._start_lock: asyncio.Lock | None = None
         self._tickets: dict[str, tuple] = {}
-        self._failures: dict[str, tuple[int, datetime]] = {}
         self._stamp_lock = threading.Lock()
         self._last_stamp: datetime | None = None
         self.last_refresh_ms = 0.0
@@ -276,22 +275,22 @@ class Desk:
 
     # --- who ------------------------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> tuple[users.User, str]:
+    async def login(self, username: str, password: str, address: str = "") -> tuple[users.User, str]:
+        """Counted in office.db before the password is looked at (users.claim_attempt): parallel
+        tries, and other processes, all count; past a few failures the account and the address
+        must wait a growing delay (LoginRefused("locked", seconds)) — the real user is delayed,
+        never shut out."""
         name = username.strip().lower()
         now = self.session_clock()
-        failures, since = self._failures.get(name, (0, now))
-        if failures >= LOGIN_FAILURES and now - since < LOGIN_LOCK:
-            raise LoginRefused("locked")
-        user = await self.office.read(users.authenticate, name, password)
+        wait = await self.office.write(users.claim_attempt, name, address, now)
+        if wait > 0:
+            raise LoginRefused("locked", wait)
+        user, stale = await self.office.read(users.check_password, name, password)
         if user is None:
-            if failures >= LOGIN_FAILURES:
-                failures = 0  # the lock ran out: count again
-            if len(self._failures) > 10_000:  # made-up names must not grow this for ever
-                self._failures.clear()
-            self._failures[name] = (failures + 1, now)
-            log.info("dashboard: failed login for %r", name[:32])
-            raise LoginRefused("locked" if failures + 1 >= LOGIN_FAILURES else "bad_credentials")
-        self._failures.pop(name, None)
+            await self.office.write(users.login_failed, name, address, now)
+            raise LoginRefused("bad_credentials")
+        await self.office.write(partial(users.login_succeeded, password=password if stale else None),
+                                user, address, now)
         token = await self.office.write(users.start_session, user, now)
         log.info("dashboard: %s logged in (%s)", user.username, user.role)
         return user, token

@@ -58,11 +58,12 @@ class LoginView:
             return
         self._busy = True
         try:
-            user, token = await self.desk.login(name, password)
+            user, token = await self.desk.login(name, password, getattr(self.page, "client_ip", None) or "")
         except LoginRefused as exc:
             self.password.value = ""
-            self.message.show(strings.DASH_LOGIN_LOCKED if exc.code == "locked" else strings.DASH_LOGIN_FAILED,
-                              "error")  # fmt: skip
+            text = (strings.DASH_LOGIN_WAIT.format(seconds=max(1, round(exc.wait))) if exc.code == "locked"
+                    else strings.DASH_LOGIN_FAILED)
+            self.message.show(text, "error")  # fmt: skip
             return
         finally:
             self._busy = False
