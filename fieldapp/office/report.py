@@ -339,6 +339,7 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
         cs.append([S.DASH_COL_FINAL, _num(c.final), S.REPORT_FINAL_BASIS])
         cs.append([])
         header(cs, list(S.REPORT_ITEMS_HEAD))
+        row = cs.max_row  # counted here: max_row scans every cell, once per line it was quadratic
         for item in (*c.deductions, *c.bonuses):
             cs.append([
                 S.DASH_DEDUCTION if item.kind == sc.DEDUCTION else S.DASH_BONUS, _num(item.points, False), rule_text(item, rules),
@@ -347,7 +348,8 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
                 case_ref(item.case_id) if item.case_id else S.REPORT_EVENT_REF.format(id=short(item.event_id)),
                 item.label, item.case_id or item.event_id, marks_text(item.marks),
             ])  # fmt: skip
-            cs.cell(cs.max_row, 2).number_format = "+0.0#;-0.0#;0"
+            row += 1
+            cs.cell(row, 2).number_format = "+0.0#;-0.0#;0"
         if c.notes:
             cs.append([])
             header(cs, list(S.REPORT_NOTES_HEAD))
