@@ -92,6 +92,10 @@ def test_phone_map_markers_open_their_case_with_tiles_from_the_copy_and_no_netwo
     settled_screenshot(page, "maps-phone-390-detail")
     assert case_id
 
+    # 同步 says what the copy holds
+    goto_tab(page, strings.TAB_SYNC)
+    expect(by_id(page, "sync-map")).to_contain_text("缩放至 16 级", timeout=15_000)
+
     # 登记问题: the fix inside C1 proposes 第一社区; a tap on the map moves the pin
     goto_tab(page, strings.TAB_NEW)
     expect(by_id(page, "map-new")).to_be_attached(timeout=30_000)
