@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -50,10 +51,12 @@ log = logging.getLogger("fieldapp.sync.server")
 MAX_SQLITE_INT = 2**63 - 1
 INLINE_FINISH_BYTES = 4 * 1024 * 1024  # a bigger photo's fsync always goes to a file thread
 DRAIN_CAP = 1024 * 1024  # past this a refused body is not read to its end: the answer closes the connection
-ENROL_TRIES = 10  # enrolment attempts per client address ...
+ENROL_TRIES = 10  # failed enrolment attempts per client address ...
 ENROL_WINDOW = 60.0  # ... per this many seconds (then 429 too_many_requests, Retry-After)
 SWEEP_EVERY = 3600.0  # seconds between looks for unnamed uploads past their grace period
 PHOTO_GRACE_DAYS = 7.0  # an upload no event names is removed this long after it came
+# FIELDAPP_PUSH_GROUP=0: one transaction per push, as before group commit (bench/sync_load.py --baseline)
+GROUP_PUSHES = os.environ.get("FIELDAPP_PUSH_GROUP", "1") != "0"
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INNERMOST = re.compile(rb"\[\]|\{\}")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -75,14 +78,14 @@ def reply(body: dict, status: int = 200, headers: dict | None = None) -> JSONRes
 
 
 class RateLimit:
-    """At most `tries` per `window` seconds per key (a client address); on the event loop only."""
+    """At most `tries` failures per `window` seconds per key (a client address); on the event loop only."""
 
     def __init__(self, tries: int = ENROL_TRIES, window: float = ENROL_WINDOW, clock=time.monotonic):
         self.tries, self.window, self.clock = tries, window, clock
         self._seen: dict[str, deque] = {}
 
     def wait(self, key: str) -> float:
-        """0 if a try is allowed now (and counts it), else the seconds until one is."""
+        """0 if a try is allowed now, else the seconds until one is."""
         now = self.clock()
         seen = self._seen.get(key)
         if seen is None:
@@ -93,8 +96,11 @@ class RateLimit:
             seen.popleft()
         if len(seen) >= self.tries:
             return seen[0] + self.window - now
-        seen.append(now)
         return 0.0
+
+    def failed(self, key: str) -> None:
+        self.wait(key)  # drops what is out of the window
+        self._seen[key].append(self.clock())
 
 
 class Office:
@@ -230,6 +236,8 @@ class Office:
     async def push_events(self, device: auth.Device, raw_events: list) -> list[dict]:
         """Take a push with whatever other pushes wait for the writer, in one transaction (group
         commit): 50 phones pushing at once wait for a few commits, not for 50 one after another."""
+        if not GROUP_PUSHES:
+            return await self.write(self._push_alone, device, raw_events)
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         with self._push_lock:
@@ -260,6 +268,12 @@ class Office:
             self.identity.committed(top)
         for future, loop, results, exc in done:
             loop.call_soon_threadsafe(_settle, future, results, exc)
+
+    def _push_alone(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
+        self._flush_uploads(store)
+        results = self.push(store, device, raw_events)
+        self.identity.committed(storage.max_seq(store))
+        return results
 
     def push(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
         def usable(sha: str) -> bool:  # on the office, and the device's to name (policy.photo_usable)
@@ -511,7 +525,8 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
     @app.post(api + "/enrol", openapi_extra=json_body(schemas["enrol"]))
     async def enrol(request: Request):
         # Per client address, on the event loop: guessing codes costs no database work at all.
-        wait = office.enrol_limit.wait(request.client.host if request.client else "?")
+        address = request.client.host if request.client else "?"
+        wait = office.enrol_limit.wait(address)  # failed tries only: fifty phones enrolled at once pass
         if wait:
             error = await refuse(request, "too_many_requests", f"too many enrolment attempts; try again in "
                                  f"{wait:.0f} s")
@@ -525,12 +540,14 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
             return data[key] if isinstance(data.get(key), str) else ""
 
         if not await office.read(auth.code_exists, code):  # a wrong code never takes the writer
+            office.enrol_limit.failed(address)
             raise ApiError("enrol_code_invalid", "unknown enrolment code")
         try:
             device, token = await office.write(partial(
                 auth.redeem_code, code=code, label=text("label"), nonce=text("nonce")[:200],
                 local_actor=text("local_actor") or None, local_device=text("local_device") or None))
         except auth.EnrolError as exc:
+            office.enrol_limit.failed(address)
             raise ApiError(exc.code, str(exc)) from None
         log.info("enrolled device %s for %s (%s)", device.device_id, device.inspector, device.role)
         return reply({"device_id": device.device_id, "token": token, "inspector": device.inspector,
