@@ -464,6 +464,7 @@ ERROR_STORAGE = "本机存储出错，没有保存：{detail}。请检查手机�
 ERROR_PICKER = "没有取到照片，请重试。"
 PARENS = "（{text}）"
 SEPARATOR = "，"
+CLAUSE_SEPARATOR = "；"
 
 # =====================================================================================
 # Office dashboard (fieldapp/office/dashboard/, served by `fieldapp office serve` at /)
@@ -1012,6 +1013,7 @@ MAP_DISTANCE = "距我 {d}"
 MAP_NAVIGATE = "导航前往"
 MAP_PLACED_NOTE = "位置由登记人在地图上调整；GPS 定位 {fix}，相距 {m}"
 SYNC_MAP_TITLE = "离线地图"
+SYNC_MAP_LINE = "{title}：{text}"
 SYNC_MAP_HELD = "已下载本机社区的地图：缩放至 {z} 级，{mb:.1f} MB"
 SYNC_MAP_NONE = "尚未下载：办事处有地图时，同步时自动下载本机社区的部分"
 OUTSIDE_BOUNDARIES = "不在任何社区边界内"
@@ -1026,6 +1028,8 @@ DASH_MAP_EXPORT_GEOJSON = "导出 GeoJSON"
 DASH_MAP_EXPORT_XLSX = "导出 Excel"
 DASH_MAP_EXPORT_NONE = "导出功能暂不可用"
 DASH_MAP_STATUS_ALL = "全部状态"
+DASH_MAP_STATUS = "状态"
+DASH_MAP_FILE = "案件地图-{year}.{kind}"
 DASH_MAP_SHOWN = "显示 {n} 个案件（{placed} 个有定位）"
 DASH_MAP_HOTSPOT = "热点：{n} 个案件在此 {r} 米内（复发 {k} 次）"
 

@@ -95,10 +95,10 @@ class MapScreen:
         self.community_dd = self._dropdown(strings.SECTION_COMMUNITY,
                                            [(ALL, strings.ALL_COMMUNITIES)] + [(c.code, c.name) for c in rules.communities],
                                            "community")
-        self.status_dd = self._dropdown("状态", [(ALL, strings.DASH_MAP_STATUS_ALL)] + [
+        self.status_dd = self._dropdown(strings.DASH_MAP_STATUS, [(ALL, strings.DASH_MAP_STATUS_ALL)] + [
             (s, fmt.status_label(s)[0]) for s in ("overdue", "due_today", "due_soon", "open", "rectified_on_time",
                                                  "rectified_late", "voided")], "status")
-        self.category_dd = self._dropdown("类别", [(ALL, strings.DASH_MAP_ALL_CATEGORIES)] + [
+        self.category_dd = self._dropdown(strings.CATEGORY, [(ALL, strings.DASH_MAP_ALL_CATEGORIES)] + [
             (c.code, c.name) for c in rules.categories], "category")
         self.from_field = ft.TextField(label=strings.DASH_MAP_FROM, hint_text="2022-01-01", width=150, dense=True,
                                        on_submit=self._dates, on_blur=self._dates)
@@ -241,5 +241,5 @@ def add_routes(app, desk) -> None:
                      if line.case_id in ids]
             return export.to_geojson(lines) if kind == "geojson" else export.to_xlsx(lines, rules.title)
         data = await desk.read(build)
-        name = f"案件地图-{rules.year}.{kind}"
+        name = strings.DASH_MAP_FILE.format(year=rules.year, kind=kind)
         return attachment(data, name, EXPORT_TYPES[kind])

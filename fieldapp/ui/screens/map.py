@@ -153,7 +153,7 @@ class CasesMapPanel:
         self.map.set_cases(cases, fit=first and not self.boundaries)
         text = strings.MAP_SHOWN.format(n=len(cases))
         if unplaced:
-            text += "；" + strings.MAP_UNPLACED.format(n=unplaced)
+            text += strings.CLAUSE_SEPARATOR + strings.MAP_UNPLACED.format(n=unplaced)
         self.note.value = text
 
     async def locate(self) -> None:

@@ -176,7 +176,7 @@ def map_text(data) -> str:
         held = None
     text = (strings.SYNC_MAP_HELD.format(z=held.get("max_zoom"), mb=(held.get("bytes") or 0) / 1e6)
             if held else strings.SYNC_MAP_NONE)
-    return f"{strings.SYNC_MAP_TITLE}：{text}"
+    return strings.SYNC_MAP_LINE.format(title=strings.SYNC_MAP_TITLE, text=text)
 
 
 class SyncScreen:
