@@ -353,6 +353,35 @@ class Desk:
             await self.refresh()
         return outcome
 
+    async def enrolment(self, token: str | None, name: str, communities: list[str], role: str):
+        """A one-time code for a phone, made by an admin (checked on the writer thread, like every
+        write): (code, expires, the QR code's text, the fingerprint phones will pin or "")."""
+        from sync import auth, enrolqr
+
+        session_now = self.session_clock()
+
+        def make(store):
+            user = users.require_writer(users.resume_session(store, token, session_now))
+            if user.role != users.ADMIN:
+                raise users.NotAllowed("admin_only", "only admins enrol phones")
+            return auth.create_code(store, name, communities, role=role)
+
+        code, expires = await self.office.write(make)
+        office = self.office
+        url = getattr(office, "serving_url", None) or ""
+        fingerprint = ""
+        if getattr(office, "pin_pem", None):
+            from sync.tls import fingerprint as fp
+
+            fingerprint = fp(office.pin_pem)
+        if not url or not fingerprint:  # what `office serve` noted: its address and certificate
+            from sync.tls import serving
+
+            noted = serving(self.data_dir)
+            url = url or noted.get("url", "")
+            fingerprint = fingerprint or (noted.get("fingerprint", "") if url.startswith("https://") else "")
+        return code, expires, enrolqr.payload(url, code, fingerprint), fingerprint
+
     def _committed(self, top_seq: int) -> None:
         identity = getattr(self.office, "identity", None)
         if identity is not None:  # the sync server's restore detector: keep its high-water mark

@@ -127,12 +127,13 @@ def serve(data_dir: str | Path, rules: Rules, *, host: str = "127.0.0.1", port: 
     (the dashboard is served over the same TLS), None for plain HTTP (`--insecure-http`)."""
     import uvicorn
 
-    from sync.server import tls_options
+    from sync.server import tls_options, tune_threads
 
     extra = {} if photo_grace_days is None else {"photo_grace_days": photo_grace_days}
     if limits is not None:
         extra["limits"] = limits
     app = create_office_app(data_dir, rules, dashboard=dashboard, pin_pem=tls.pin_pem if tls else None, **extra)
+    tune_threads()
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, server_header=False,
                             timeout_graceful_shutdown=5, **tls_options(tls))  # fmt: skip
     logging.getLogger("uvicorn.access").addFilter(RedactTickets())  # after Config set logging up

@@ -34,6 +34,7 @@ TOKEN_KEY = "fieldapp.office.session"
 def _screens():
     from fieldapp.office.dashboard.cases import CasesScreen
     from fieldapp.office.dashboard.community import CommunityScreen
+    from fieldapp.office.dashboard.enrol_view import EnrolScreen
     from fieldapp.office.dashboard.entry import EntryScreen
     from fieldapp.office.dashboard.fund import FundScreen
     from fieldapp.office.dashboard.map_view import MapScreen
@@ -50,6 +51,7 @@ def _screens():
          ft.Icons.NOTIFICATION_IMPORTANT, SupervisionScreen),
         ("entry", strings.DASH_NAV_ENTRY, ft.Icons.EDIT_NOTE_OUTLINED, ft.Icons.EDIT_NOTE, EntryScreen),
         ("fund", strings.DASH_NAV_FUND, ft.Icons.SAVINGS_OUTLINED, ft.Icons.SAVINGS, FundScreen),
+        ("enrol", strings.DASH_ENROL, ft.Icons.QR_CODE_2_OUTLINED, ft.Icons.QR_CODE_2, EnrolScreen),
     )  # fmt: skip
 
 
