@@ -57,6 +57,10 @@ SWEEP_EVERY = 3600.0  # seconds between looks for unnamed uploads past their gra
 PHOTO_GRACE_DAYS = 7.0  # an upload no event names is removed this long after it came
 # FIELDAPP_PUSH_GROUP=0: one transaction per push, as before group commit (bench/sync_load.py --baseline)
 GROUP_PUSHES = os.environ.get("FIELDAPP_PUSH_GROUP", "1") != "0"
+# A group's pushes are answered together when it commits: bound it, so the first push of fifty
+# does not wait for the other forty-nine's work (the work is CPU, ~0.6 ms an event; the fsync saved
+# per push is a few ms).
+GROUP_EVENTS = 600
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INNERMOST = re.compile(rb"\[\]|\{\}")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -250,8 +254,13 @@ class Office:
 
     def _push_group(self, store: Store) -> None:
         with self._push_lock:
-            group, self._pushes = list(self._pushes), deque()
-            self._push_scheduled = False
+            group, size = [], 0
+            while self._pushes and (not group or size + len(self._pushes[0][1]) <= GROUP_EVENTS):
+                group.append(self._pushes.popleft())
+                size += len(group[-1][1])
+            self._push_scheduled = bool(self._pushes)
+            if self._pushes:  # the rest in the next group, behind whatever else waits for the writer
+                self._writer.submit(self._call, self._push_group)
         done: list[tuple] = []
         try:
             with store.write():  # each push a savepoint inside: a failing one is rolled back alone
