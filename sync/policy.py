@@ -127,22 +127,20 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
         refused = _community_refusal(store, event, facts)
         if refused is not None:
             return _refuse(event.id, *refused)
-    missing = [sha for sha in event_photos(event) if not has_blob(sha)]
-    if missing:
     if isinstance(event.data, (RecurrenceProposed, RecurrenceConfirmed)):
         refused = _recurrence_refusal(store, event, batch_facts or {})
         if refused is not None:
             return _refuse(event.id, p.REASON_RECURRENCE, refused)
+    missing = [sha for sha in event_photos(event) if not has_blob(sha)]
+    if missing:
         return Verdict(None, {"id": event.id, "status": p.MISSING_BLOB, "missing": missing})
     if isinstance(event.data, CaseRegistered) and event.case_id not in batch_cases:
         batch_cases[event.case_id] = event.data.community
-    return Verdict(event, None)
-
         if batch_facts is not None:
             batch_facts[event.case_id] = (event.data.community, event.data.category, event.data.found_at, "")
+    return Verdict(event, None)
 
-def _community_refusal(store: Store, event: Event,
-                       facts: tuple[str, str, str] | None) -> tuple[str, str] | None:
+
 def _link_facts(store: Store, case_id: str, batch_facts: dict[str, tuple]) -> tuple | None:
     """(community, category, found_at, lifecycle) of a case the office has or this batch registers."""
     row = store.db.execute("SELECT community, category, found_at, lifecycle FROM cases WHERE case_id = ?",
@@ -171,6 +169,8 @@ def _recurrence_refusal(store: Store, event: Event, batch_facts: dict[str, tuple
     return f"{event.data.earlier_case_id} cannot be the earlier case of {event.data.case_id}: {fault}"
 
 
+def _community_refusal(store: Store, event: Event,
+                       facts: tuple[str, str, str] | None) -> tuple[str, str] | None:
     """(reason, detail) if a community device may not write this event, else None.
 
     Its type is one of COMMUNITY_WRITES and its case one of the device's communities'

@@ -103,10 +103,10 @@ def register(sub) -> None:
     from fieldapp.commands.office_rules import add_office_rules_command  # `office rules new/list/check`
 
     add_office_rules_command(actions, default_office_dir)
-    from fieldapp.commands.office_maps import add_office_maps_commands  # `office tiles`, `office boundaries`
     from fieldapp.commands.office_bulletin import add_office_bulletin_commands  # `office bulletin`, `export cases`
 
     add_office_bulletin_commands(actions)
+    from fieldapp.commands.office_maps import add_office_maps_commands  # `office tiles`, `office boundaries`
 
     add_office_maps_commands(actions, default_office_dir)
 
@@ -155,9 +155,6 @@ def _serve(args) -> int:
     return 0
 
 
-def _serving_rules(data_dir: Path, year: int | None):
-    """The year the dashboard opens on: `--year`, else the current year if the office has its
-    rules, else the latest year before it that has (the dashboard then says the current year has
 def _serving_url(host: str, port: int, secure: bool) -> str:
     """The address phones and browsers use: the LAN address when bound to all of them."""
     from sync.tls import lan_address
@@ -167,6 +164,9 @@ def _serving_url(host: str, port: int, secure: bool) -> str:
     return f"{'https' if secure else 'http'}://{host}:{port}"
 
 
+def _serving_rules(data_dir: Path, year: int | None):
+    """The year the dashboard opens on: `--year`, else the current year if the office has its
+    rules, else the latest year before it that has (the dashboard then says the current year has
     none). Every rules file is checked first: a broken one stops the office, naming the field."""
     from fieldapp.domain.rules import RulesError
     from fieldapp.office.dashboard.server import domain_clock
@@ -216,15 +216,12 @@ def _enrol(args) -> int:
         except ValueError as exc:
             print(f"error: {exc}")
             return 2
-    print(f"enrolment code for {args.name} as {args.role} ({', '.join(communities)}): {code}")
-    print(f"single use; expires {expires.isoformat(timespec='minutes')}")
-    return 0
     from sync import enrolqr, tls as T
 
     serving = T.serving(_dir(args))  # what `office serve` last answered on, and its certificate's pin
     url = (args.url or serving.get("url") or "").rstrip("/")
-
-
+    print(f"enrolment code for {args.name} as {args.role} ({', '.join(communities)}): {code}")
+    print(f"single use; expires {expires.isoformat(timespec='minutes')}")
     if not url:
         print("(no QR code: run `fieldapp office serve` once, or give --url)")
         return 0
@@ -234,6 +231,9 @@ def _enrol(args) -> int:
         print(enrolqr.terminal_qr(text), end="")
     print(f"office {url}" + (f"   certificate fingerprint {T.short_fingerprint(fingerprint)}" if fingerprint else ""))
     print(text)
+    return 0
+
+
 def _devices(args) -> int:
     from dataclasses import asdict
 
