@@ -62,13 +62,14 @@ def message_for(code: Optional[str]) -> str:
     return strings.SYNC_MESSAGES.get(code) or strings.SYNC_UNKNOWN.format(code=code)
 
 
-def normalise_address(text: str) -> Optional[str]:
-    """``192.168.1.10:8765`` → ``http://192.168.1.10:8765``; None if it is no address."""
+def normalise_address(text: str, secure: bool = False) -> Optional[str]:
+    """``192.168.1.10:8765`` → ``http://192.168.1.10:8765`` (``https://`` when `secure`: a
+    certificate fingerprint was given, as for every office serving TLS); None if it is no address."""
     text = (text or "").strip()
     if not text:
         return None
     if "://" not in text:
-        text = "http://" + text
+        text = ("https://" if secure else "http://") + text
     text = text.rstrip("/")
     try:
         url = httpx.URL(text)
@@ -238,9 +239,15 @@ class SyncScreen:
                                  capitalization=ft.TextCapitalization.CHARACTERS, autocorrect=False,
                                  enable_suggestions=False)
         self.enrol_button = wide_button(strings.SYNC_ENROL, ft.Icons.HOW_TO_REG, self.enrol, filled=False)
+        # The office's QR code (sync/enrolqr.py): read from a photo, it fills address, code and the
+        # fingerprint of the certificate this phone will trust (and nothing else) from then on.
+        self.fingerprint = ft.TextField(label=strings.SYNC_FINGERPRINT, autocorrect=False, enable_suggestions=False)
+        self.scan_button = wide_button(strings.SYNC_SCAN_QR, ft.Icons.QR_CODE_SCANNER, self.scan_qr)
         self.enrol_box = ft.Column([
             ft.Text(strings.SYNC_ENROL_HINT, theme_style=ft.TextThemeStyle.BODY_SMALL),
+            ft.Semantics(identifier="sync-scan-qr", container=True, content=ft.Row([self.scan_button])),
             self.code,
+            self.fingerprint,
             ft.Row([self.enrol_button]),
         ], spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
@@ -384,9 +391,46 @@ class SyncScreen:
         if self.state is not None:
             self.show(self.state, keep_address=True)
 
+    async def scan_qr(self, e=None) -> None:
+        """The enrolment QR code from a photo of it (the camera, or the album)."""
+        from sync import enrolqr
+
+        from fieldapp.ui.device import Device
+
+        try:
+            photo = await (self.ctx.device or Device()).pick_photo()
+            if not photo:
+                return
+            invite = enrolqr.parse(await asyncio.to_thread(enrolqr.read_qr, photo))  # off the UI loop
+        except enrolqr.InviteError as exc:
+            self.message.show(strings.ENROL_QR_ERRORS.get(exc.code, str(exc)), "error")
+            update_if_shown(self.root)
+            return
+        self.take_invite(invite)
+        self.message.show(strings.SYNC_SCAN_QR_DONE.format(server=invite.server_url), "ok")
+        update_if_shown(self.root)
+
+    def take_invite(self, invite) -> None:
+        self.address.value = invite.server_url
+        self.code.value = invite.code
+        self.fingerprint.value = invite.fingerprint
+
     async def enrol(self, e=None) -> None:
         if self.busy:
             return
+        typed = (self.code.value or "").strip()
+        if typed.startswith("fieldapp://"):  # the QR code's text, typed or pasted
+            from sync import enrolqr
+
+            try:
+                self.take_invite(enrolqr.parse(typed))
+            except enrolqr.InviteError as exc:
+                self.message.show(strings.ENROL_QR_ERRORS.get(exc.code, str(exc)), "error")
+                update_if_shown(self.root)
+                return
+        fingerprint = "".join((self.fingerprint.value or "").split())
+        if "://" not in (self.address.value or "") and fingerprint:
+            self.address.value = normalise_address(self.address.value or "", secure=True) or self.address.value
         url = await self.save_address()
         code = (self.code.value or "").strip()
         if url is None:
@@ -398,7 +442,7 @@ class SyncScreen:
             self.message.show(strings.SYNC_ENROLLING, "info")
             update_if_shown(self.root)
             try:
-                info, settings = await self.data.run_sync(enrol_phone, url, code)
+                info, settings = await self.data.run_sync(enrol_phone, url, code, fingerprint=fingerprint)
             except SyncError as exc:
                 log.info("enrolment refused: %s", exc.code)
                 self.message.show(message_for(exc.code), "error")
@@ -410,6 +454,7 @@ class SyncScreen:
                 self.data.autosync.enrolled()  # the records waiting go now, and on their own from now on
                 self.reenrolling = False
                 self.code.value = ""
+                self.fingerprint.value = ""
                 self.message.show(strings.SYNC_ENROLLED_OK.format(inspector=info["inspector"]), "ok")
                 self.ctx.navigate(KEY)  # enrolled as a community's phone: its tabs now
             finally:
