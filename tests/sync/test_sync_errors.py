@@ -76,7 +76,7 @@ def test_revoked_device_gets_401_and_the_run_stops(office, office_store, phone, 
     result = phone.sync(transport=transport)
 
     assert result.stopped == "token_revoked"
-    assert result.errors[0].code == "token_revoked" and "重新登记" in strings.SYNC_MESSAGES["token_revoked"]
+    assert result.errors[0].code == "token_revoked" and "重新绑定" in strings.SYNC_MESSAGES["token_revoked"]
     assert [m for m, _, _ in transport.log] == ["GET"]  # hello only: no retry, nothing pushed
     assert office_event_ids(office_store) == []
 
