@@ -138,6 +138,7 @@ CLIENT_ERRORS = (
     "photo_download_failed",  # warning: downloading others' photos stopped early (network, disk); next run goes on
     "rules_failed",  # warning: the office's rules files could not be fetched or kept (next run asks again)
     "rules_invalid",  # warning: the office sent a broken rules file: none kept (the office must fix it)
+    "maps_failed",  # warning: the offline map or the boundaries could not be fetched or kept (the old copy stays)
     "clock_skew",  # warning: this device's clock is far from the office's
     "server_rolled_back",  # warning: the office lost acknowledged data (restored backup)
     "internal_error",  # a bug in this app's sync code (logged); nothing was lost
