@@ -36,6 +36,7 @@ from sync.pusher import Pusher, Uploads
 from sync.rulesync import take_rules
 from sync.mapsync import take_maps
 from sync.result import DONE, HELLO, PULL, PUSH, Progress, SyncIssue, SyncResult
+from sync.run import Hello, Run
 from sync.storage import iso, wire_event
 from sync.trial import refuse_if_trial
 
@@ -46,12 +47,6 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclasses.dataclass(frozen=True)
-class Hello:
-    server_id: str
-    limits: p.Limits
-    max_seq: int
-    rules_digest: object = None  # the office's rules files (sync/rulesync.py); None from an older office
 
 
 def enrol(store: Store, server_url: str, code: str, *, label: str = "",
@@ -137,7 +132,7 @@ class SyncClient:
 
     def run(self) -> SyncResult:
         result = SyncResult(started_at=utc_now())
-        self._progress = Progress(HELLO)
+        self.run_state = Run(self.book, self.photo_dir, self.batch_size, self.on_progress, self.photo_on_office)
         creds = self.book.credentials()
         url = self.server_url or creds["server_url"]
         try:
@@ -146,7 +141,7 @@ class SyncClient:
             return self._finish(result, exc)
         if not creds["token"] or not url:
             return self._finish(result, SyncError("not_enrolled", "enrol this phone first"))
-        self._report(phase=HELLO)
+        self.run_state.report(phase=HELLO)
         try:
             channel = Channel(url, creds["token"], transport=self.transport, retry=self.retry, pin=creds["pin"])
         except SyncError as exc:
@@ -185,13 +180,9 @@ class SyncClient:
                 result.stopped = "internal_error"
                 result.errors.append(SyncIssue("internal_error", "bookkeeping"))
             result.finished_at = result.finished_at or utc_now()
-        self._report(phase=DONE)
+        self.run_state.report(phase=DONE)
         return result
 
-    def _report(self, **changes) -> None:
-        self._progress = dataclasses.replace(self._progress, **changes)
-        if self.on_progress is not None:
-            self.on_progress(self._progress)
 
     # --- hello --------------------------------------------------------------------------
 
@@ -237,23 +228,23 @@ class SyncClient:
         needed = list(dict.fromkeys(sha for wire in wires for sha in p.photo_hashes(wire)))
         missing = self._missing(channel, needed) if needed else []
         result.photos_to_upload = len(missing)
-        uploads = Uploads(self, channel, result, missing)
-        pusher = Pusher(self, channel, hello, wires, result, uploads)
-        self._report(events_total=len(wires), events_pushed=0)
+        uploads = Uploads(self.run_state, channel, result, missing)
+        pusher = Pusher(self.run_state, channel, hello, wires, result, uploads)
+        self.run_state.report(events_total=len(wires), events_pushed=0)
         with pusher:
             for _ in uploads:
                 pusher.pump()
-            self._report(phase=PUSH)
+            self.run_state.report(phase=PUSH)
             pusher.pump(final=True)
         retry = pusher.missing_blob
         if retry:  # the office lacked photos after all (e.g. lost between the two steps): once more
             needed = list(dict.fromkeys(sha for wire in retry for sha in p.photo_hashes(wire)))
             missing = self._missing(channel, needed)
             result.photos_to_upload += len(missing)
-            again = Uploads(self, channel, result, missing)
+            again = Uploads(self.run_state, channel, result, missing)
             for _ in again:
                 pass
-            last = Pusher(self, channel, hello, retry, result, again)
+            last = Pusher(self.run_state, channel, hello, retry, result, again)
             with last:
                 last.pump(final=True)
             for wire in last.missing_blob:
@@ -279,41 +270,13 @@ class SyncClient:
         """The office took this photo's upload (201): it is complete and in place there."""
         self._on_office.append(sha)
 
-    def _take_results(self, server_id: str, batch: list[dict], body: dict, result: SyncResult) -> list[dict]:
-        results = body.get("results")
-        if not isinstance(results, list) or len(results) != len(batch):
-            raise SyncError("protocol_mismatch", "push answer does not match the batch")
-        acks, missing_blob = [], []
-        for wire, answer in zip(batch, results):
-            if not isinstance(answer, dict) or answer.get("id") != wire["id"] \
-                    or answer.get("status") not in p.EVENT_STATUSES:
-                raise SyncError("protocol_mismatch", f"unexpected result {answer!r}"[:200])
-            status = answer["status"]
-            seq = answer.get("server_seq") if isinstance(answer.get("server_seq"), int) else None
-            if status == p.ACCEPTED:
-                result.pushed += 1
-            elif status == p.DUPLICATE:
-                result.acknowledged += 1
-            elif status == p.CONFLICT:
-                result.errors.append(SyncIssue("event_conflict", "", event_id=wire["id"]))
-            elif status == p.MISSING_BLOB:
-                missing_blob.append(wire)
-                continue
-            else:
-                reason = f"{answer.get('reason')}: {answer.get('detail', '')}"
-                result.errors.append(SyncIssue("event_rejected", reason, event_id=wire["id"]))
-                self.book.record_pending_error(wire["id"], "event_rejected", reason)
-                continue
-            acks.append((wire["id"], status, seq))
-        self.book.record_results(server_id, acks)
-        return missing_blob
 
     # --- pull ---------------------------------------------------------------------------
 
     def _pull(self, channel: Channel, hello: Hello, result: SyncResult) -> None:
         since = self.book.cursor(hello.server_id)
         limit = max(1, min(self.pull_limit, hello.limits.max_pull_limit))
-        self._report(phase=PULL)
+        self.run_state.report(phase=PULL)
         while True:
             body = channel.call("GET", "/events", params={"since": since, "limit": limit}).body
             raw_events, more, cursor = body.get("events"), body.get("more"), body.get("cursor")
@@ -322,7 +285,7 @@ class SyncClient:
             if more and cursor <= since:
                 raise SyncError("protocol_mismatch", "pull cursor did not advance")
             self._store_page(hello.server_id, raw_events, cursor, result)
-            self._report(events_pulled=result.pulled)
+            self.run_state.report(events_pulled=result.pulled)
             if not more:
                 return
             since = cursor
@@ -335,7 +298,7 @@ class SyncClient:
         if self.max_photo_downloads <= 0:
             return
         try:
-            Downloads(self, channel, hello, result, device_id, max_photos=self.max_photo_downloads,
+            Downloads(self.run_state, channel, hello, result, device_id, max_photos=self.max_photo_downloads,
                       max_bytes=self.max_download_bytes).run()
         except SyncError:
             raise  # only the office refusing the device (protocol.AUTH_REFUSED) gets out of Downloads.run

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
 
 from fieldapp.photos import keep_copy, photo_file
 from sync import protocol as p
 from sync.channel import Channel, SyncError
+from sync.run import Hello, Run
 from sync.result import DOWNLOAD, SyncIssue, SyncResult
 
-if TYPE_CHECKING:
-    from sync.client import Hello, SyncClient
 
 log = logging.getLogger("fieldapp.sync.downloads")
 
@@ -42,23 +40,23 @@ UNAVAILABLE = frozenset({"not_found", "too_large"})
 
 
 class Downloads:
-    def __init__(self, client: "SyncClient", channel: Channel, hello: "Hello", result: SyncResult,
+    def __init__(self, run: Run, channel: Channel, hello: Hello, result: SyncResult,
                  device_id: str, *, max_photos: int = MAX_PHOTOS, max_bytes: int = MAX_BYTES):
-        self.client, self.channel, self.hello, self.result = client, channel, hello, result
+        self.shared, self.channel, self.hello, self.result = run, channel, hello, result
         self.device_id = device_id
         self.max_photos = max_photos
         self.max_bytes = max_bytes
 
     def lacking(self) -> list[tuple[str, int | None]]:
         """The wanted photos without a file here, most wanted first (those found here leave the list)."""
-        root = str(self.client.photo_dir)
+        root = str(self.shared.photo_dir)
         lacking, here = [], []
-        for sha, size in self.client.book.photos_wanted(self.hello.server_id, self.device_id):
+        for sha, size in self.shared.book.photos_wanted(self.hello.server_id, self.device_id):
             if os.path.isfile(photo_file(root, sha)):  # one stat per wanted photo (photos_wanted checked sha)
                 here.append(sha)
             else:
                 lacking.append((sha, size))
-        self.client.book.photos_here(here)
+        self.shared.book.photos_here(here)
         return lacking
 
     def plan(self, lacking: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
@@ -80,7 +78,7 @@ class Downloads:
         plan = self.plan(lacking)
         if not plan:
             return
-        self.client._report(phase=DOWNLOAD, downloads_done=0, downloads_total=len(plan))
+        self.shared.report(phase=DOWNLOAD, downloads_done=0, downloads_total=len(plan))
         unavailable: list[tuple[str, str]] = []
         kept: list[str] = []
         limit = self.hello.limits.max_blob_bytes
@@ -96,7 +94,7 @@ class Downloads:
                         raise
                     if exc.code in UNAVAILABLE:
                         unavailable.append((sha, exc.code))
-                        self.client._report(downloads_done=n)
+                        self.shared.report(downloads_done=n)
                         continue
                     if exc.code == "method_not_allowed":  # an office from before downloads
                         log.info("the office does not send photos (%s)", exc.message)
@@ -106,12 +104,12 @@ class Downloads:
                                                           sha256=sha))
                     return
                 try:
-                    keep_copy(data, self.client.photo_dir, sha)
+                    keep_copy(data, self.shared.photo_dir, sha)
                 except ValueError:  # the bytes are not the photo: keep nothing, ask again next run
                     log.warning("downloaded photo %s does not match its name; discarded", sha)
                     self.result.warnings.append(SyncIssue("photo_download_corrupt", f"{len(data)} bytes",
                                                           sha256=sha))
-                    self.client._report(downloads_done=n)
+                    self.shared.report(downloads_done=n)
                     continue
                 except OSError as exc:  # a full disk: the next ones would fail too
                     self.result.warnings.append(SyncIssue("photo_download_failed", type(exc).__name__,
@@ -121,7 +119,7 @@ class Downloads:
                 received += len(data)
                 self.result.photos_downloaded += 1
                 self.result.bytes_downloaded += len(data)
-                self.client._report(downloads_done=n)
+                self.shared.report(downloads_done=n)
         finally:
-            self.client.book.photos_here(kept)
-            self.client.book.record_photos_unavailable(self.hello.server_id, self.device_id, unavailable)
+            self.shared.book.photos_here(kept)
+            self.shared.book.record_photos_unavailable(self.hello.server_id, self.device_id, unavailable)

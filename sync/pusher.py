@@ -19,15 +19,14 @@ from __future__ import annotations
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 from fieldapp.photos import photo_path
 from sync import protocol as p
 from sync.channel import Channel, SyncError
+from sync.run import Hello, Run
 from sync.result import PHOTOS, SyncIssue, SyncResult
 
-if TYPE_CHECKING:
-    from sync.client import Hello, SyncClient
 
 OK, HELD = "ok", "held"
 STOP_PHOTO_CODES = {"hash_mismatch": "photo_corrupt_local", "too_large": "photo_too_large"}
@@ -38,18 +37,18 @@ CHUNK = 1024 * 1024  # larger ones are streamed in pieces of this size (progress
 class Uploads:
     """Iterate to upload the missing photos one by one; `state(sha)` says where a photo stands."""
 
-    def __init__(self, client: "SyncClient", channel: Channel, result: SyncResult, missing: list[str]):
-        self.client, self.channel, self.result = client, channel, result
+    def __init__(self, run: Run, channel: Channel, result: SyncResult, missing: list[str]):
+        self.shared, self.channel, self.result = run, channel, result
         self.held: dict[str, SyncIssue] = {}
         self.sizes: dict[str, int] = {}
         for sha in missing:
             try:
-                self.sizes[sha] = photo_path(client.photo_dir, sha).stat().st_size
+                self.sizes[sha] = photo_path(run.photo_dir, sha).stat().st_size
             except OSError as exc:
                 self.held[sha] = SyncIssue("photo_missing_local", type(exc).__name__, sha256=sha)
         self.waiting = set(self.sizes)  # not tried yet
         if self.sizes:
-            client._report(phase=PHOTOS, photos_done=0, photos_total=len(self.sizes), bytes_done=0,
+            run.report(phase=PHOTOS, photos_done=0, photos_total=len(self.sizes), bytes_done=0,
                            bytes_total=sum(self.sizes.values()))
 
     def state(self, sha: str) -> str | None:
@@ -67,12 +66,12 @@ class Uploads:
                 done_bytes += size
                 self.result.photos_uploaded += 1
                 self.result.bytes_uploaded += size
-                self.client._report(photos_done=n, bytes_done=done_bytes)
+                self.shared.report(photos_done=n, bytes_done=done_bytes)
             yield sha
         self.result.errors.extend(self.held.values())
 
     def _one(self, sha: str, size: int, base: int) -> bool:
-        path = photo_path(self.client.photo_dir, sha)
+        path = photo_path(self.shared.photo_dir, sha)
         headers = {"Content-Type": "application/octet-stream"}
         try:
             if size <= WHOLE_BODY:
@@ -86,7 +85,7 @@ class Uploads:
                 def content():
                     return self._chunks(path, base)
             self.channel.call("PUT", f"/blobs/{sha}", content=content, headers=headers)
-            self.client.photo_on_office(sha)
+            self.shared.photo_on_office(sha)
         except SyncError as exc:
             if exc.code not in STOP_PHOTO_CODES:
                 raise
@@ -103,7 +102,7 @@ class Uploads:
             while chunk := f.read(CHUNK):
                 sent += len(chunk)
                 yield chunk
-                self.client._report(bytes_done=sent)
+                self.shared.report(bytes_done=sent)
 
 
 class Pusher:
@@ -115,11 +114,11 @@ class Pusher:
     batch in flight, then stops the helper thread.
     """
 
-    def __init__(self, client: "SyncClient", channel: Channel, hello: "Hello", wires: list[dict],
+    def __init__(self, run: Run, channel: Channel, hello: Hello, wires: list[dict],
                  result: SyncResult, uploads: Uploads):
-        self.client, self.channel, self.hello = client, channel, hello
+        self.shared, self.channel, self.hello = run, channel, hello
         self.wires, self.result, self.uploads = wires, result, uploads
-        self.cap = max(1, min(client.batch_size, hello.limits.max_events_per_push))
+        self.cap = max(1, min(run.batch_size, hello.limits.max_events_per_push))
         self.budget = int(hello.limits.max_body_bytes * 0.9)
         self.i = 0  # wires before this are settled (answered, or waiting with a reason)
         self.missing_blob: list[dict] = []  # the office said it lacks a photo after all
@@ -209,8 +208,8 @@ class Pusher:
             return
         self._blocked.add(wire["id"])
         sha = next(s for s in p.photo_hashes(wire) if self.uploads.state(s) == HELD)
-        self.client.book.record_pending_error(wire["id"], self.uploads.held[sha].code, f"photo {sha}")
-        self.client._report(events_total=max(0, self.client._progress.events_total - 1))
+        self.shared.book.record_pending_error(wire["id"], self.uploads.held[sha].code, f"photo {sha}")
+        self.shared.report(events_total=max(0, self.shared.progress.events_total - 1))
 
     def _settle(self, batch: list[dict], end: int, answer: Callable[[], dict]) -> None:
         """Take the office's answer to a batch (on the calling thread)."""
@@ -222,11 +221,42 @@ class Pusher:
             self._scan = None
             if len(batch) == 1:
                 self.result.errors.append(SyncIssue("event_too_large", exc.message, event_id=batch[0]["id"]))
-                self.client.book.record_pending_error(batch[0]["id"], "event_too_large", exc.message)
+                self.shared.book.record_pending_error(batch[0]["id"], "event_too_large", exc.message)
                 self.i = end
             else:  # a proxy's or the office's limit: smaller batches from the same place
                 self.cap = max(1, len(batch) // 2)
             return
-        self.missing_blob.extend(self.client._take_results(self.hello.server_id, batch, body, self.result))
+        self.missing_blob.extend(take_results(self.shared.book, self.hello.server_id, batch, body, self.result))
         self.i = end
-        self.client._report(events_pushed=self.client._progress.events_pushed + len(batch))
+        self.shared.report(events_pushed=self.shared.progress.events_pushed + len(batch))
+
+def take_results(book, server_id: str, batch: list[dict], body: dict, result: SyncResult) -> list[dict]:
+    """The office's answer to one pushed batch: acknowledgements kept, conflicts and refusals noted,
+    the events whose photos it lacks returned (to push again once they are uploaded)."""
+    results = body.get("results")
+    if not isinstance(results, list) or len(results) != len(batch):
+        raise SyncError("protocol_mismatch", "push answer does not match the batch")
+    acks, missing_blob = [], []
+    for wire, answer in zip(batch, results):
+        if not isinstance(answer, dict) or answer.get("id") != wire["id"] \
+                or answer.get("status") not in p.EVENT_STATUSES:
+            raise SyncError("protocol_mismatch", f"unexpected result {answer!r}"[:200])
+        status = answer["status"]
+        seq = answer.get("server_seq") if isinstance(answer.get("server_seq"), int) else None
+        if status == p.ACCEPTED:
+            result.pushed += 1
+        elif status == p.DUPLICATE:
+            result.acknowledged += 1
+        elif status == p.CONFLICT:
+            result.errors.append(SyncIssue("event_conflict", "", event_id=wire["id"]))
+        elif status == p.MISSING_BLOB:
+            missing_blob.append(wire)
+            continue
+        else:
+            reason = f"{answer.get('reason')}: {answer.get('detail', '')}"
+            result.errors.append(SyncIssue("event_rejected", reason, event_id=wire["id"]))
+            book.record_pending_error(wire["id"], "event_rejected", reason)
+            continue
+        acks.append((wire["id"], status, seq))
+    book.record_results(server_id, acks)
+    return missing_blob
