@@ -6,23 +6,13 @@ The record actions (import, template, score) come from fieldapp/commands/office_
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR
+from fieldapp.commands.office_dir import ENV_OFFICE_DIR, default_office_dir
 from fieldapp.rules import DEFAULT_YEAR, load_rules
 
-ENV_OFFICE_DIR = "FIELDAPP_OFFICE_DIR"
-
-
-def default_office_dir() -> Path:
-    """``$FIELDAPP_OFFICE_DIR``, else an ``office`` folder in the app's data dir."""
-    if os.environ.get(ENV_OFFICE_DIR):
-        return Path(os.environ[ENV_OFFICE_DIR]).expanduser()
-    from fieldapp.ui.context import default_data_dir
-
-    return default_data_dir() / "office"
 
 
 def register(sub) -> None:

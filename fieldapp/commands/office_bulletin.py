@@ -55,7 +55,7 @@ def add_office_bulletin_commands(actions) -> None:
 
 
 def _office(args, out):
-    from fieldapp.commands.office import default_office_dir
+    from fieldapp.commands.office_dir import default_office_dir
     from fieldapp.commands.office_records import _rules
 
     data_dir = args.data_dir or default_office_dir()

@@ -47,7 +47,7 @@ def now_from_env() -> datetime:
 
 
 def run_notice(args, *, now: datetime | None = None, out=None) -> int:
-    from fieldapp.commands.office import default_office_dir
+    from fieldapp.commands.office_dir import default_office_dir
     from fieldapp.commands.office_records import _rules, open_office_store
     from fieldapp.office import notice as notices
     from sync.storage import office_photo_dir

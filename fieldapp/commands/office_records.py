@@ -18,22 +18,12 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from fieldapp.commands.office_dir import ENV_OFFICE_DIR, default_office_dir
 from fieldapp.domain.rules import RulesError
 from fieldapp.rules import DEFAULT_YEAR, load_rules
 from fieldapp.ui import strings as S
 
-ENV_OFFICE_DIR = "FIELDAPP_OFFICE_DIR"
 ENV_OFFICE_USER = "FIELDAPP_OFFICE_USER"
-
-
-def default_office_dir() -> Path:
-    """The office data folder the other `office` actions use (commands/office.py)."""
-    try:
-        from fieldapp.commands.office import default_office_dir as shared
-    except ImportError:  # pragma: no cover - the office group always exists in the app
-        value = os.environ.get(ENV_OFFICE_DIR)
-        return Path(value).expanduser() if value else Path.home() / ".fieldapp" / "office"
-    return shared()
 
 
 def open_office_store(data_dir: Path, rules):

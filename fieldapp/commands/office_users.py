@@ -55,7 +55,8 @@ def add_office_user_commands(actions) -> None:
 
 
 def _store(args):
-    from fieldapp.commands.office_records import default_office_dir, open_office_store
+    from fieldapp.commands.office_dir import default_office_dir
+    from fieldapp.commands.office_records import open_office_store
     from fieldapp.office import users
 
     store = open_office_store(args.data_dir or default_office_dir(), load_rules(args.year))
