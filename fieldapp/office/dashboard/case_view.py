@@ -28,8 +28,8 @@ from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
-from fieldapp.ui.names import Names
 from fieldapp.ui.evidence_view import evidence_panel
+from fieldapp.ui.names import Names
 from fieldapp.ui.theme import Palette
 
 PHOTO_HEIGHT = 180

@@ -24,8 +24,8 @@ from fieldapp.office.dashboard.case_view import recurrence_build, recurrence_tex
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.ui import fmt, strings
 from fieldapp.ui.components import Message
-from fieldapp.ui.names import Names
 from fieldapp.ui.evidence_view import mark_words
+from fieldapp.ui.names import Names
 from fieldapp.ui.theme import Palette
 
 ALL_COMMUNITIES = "all"
