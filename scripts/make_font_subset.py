@@ -10,7 +10,8 @@ unless the app bundles a CJK font. The full Noto Sans SC TTF is 10.5 MB; this ke
 * CJK Symbols and Punctuation, Halfwidth and Fullwidth Forms, General Punctuation;
 * ASCII and Latin-1;
 * a few common symbols (→ ✓ ✗ · — … ℃ №);
-* every non-ASCII character in ``fieldapp/ui/**/*.py`` (above all ``strings.py``)
+* every non-ASCII character in ``fieldapp/ui/**/*.py``, ``fieldapp/text/*.py`` and ``fieldapp/office/*.py``
+  (above all the words: ``ui/strings.py``, ``text/common.py``, ``office/words.py``)
   and in the text files of ``assets/rules/``.
 
 Usage (dev-only dependency: ``pip install fonttools``)::
@@ -38,6 +39,8 @@ NPM_PACKAGE = "@expo-google-fonts/noto-sans-sc@0.4.3"
 NPM_FONT_PATH = "package/400Regular/NotoSansSC_400Regular.ttf"
 SCANNED_SOURCES = [
     (REPO / "fieldapp" / "ui", "*.py"),
+    (REPO / "fieldapp" / "text", "*.py"),
+    (REPO / "fieldapp" / "office", "*.py"),
     (REPO / "assets" / "rules", "*"),
 ]
 # ✗ ✔ ✘ ✕ are NOT in Noto Sans SC: use ✓ and × (they are) in the UI.

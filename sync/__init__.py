@@ -7,5 +7,5 @@ Phone side:   client.py (SyncClient.run, enrol), channel.py (one HTTP exchange: 
               protocol marker), phonebook.py (acks, pending errors, pull cursor),
               result.py (SyncResult, Progress, SyncIssue).
 Both:         protocol.py (limits, statuses, error codes; their zh-CN texts are in
-              fieldapp/ui/strings.py, SYNC_MESSAGES).
+              fieldapp/text/common.py, SYNC_MESSAGES).
 """

@@ -3,7 +3,7 @@
 Everything the office says is JSON carrying `MARKER` under the "protocol" key, so
 that a Wi-Fi login page answering 200 with HTML is never read as an
 acknowledgement. Error codes are stable strings: the phone shows them in Chinese
-(`fieldapp.ui.strings.SYNC_MESSAGES`, the one module of user-facing text),
+(`fieldapp.text.common.SYNC_MESSAGES`, the words both sides speak),
 docs/sync.md lists them, and they must never be renamed.
 """
 

@@ -17,7 +17,7 @@ DONE = "done"
 @dataclass(frozen=True)
 class SyncIssue:
     """One problem, with a stable code (docs/sync.md); its zh-CN text is
-    `fieldapp.ui.strings.SYNC_MESSAGES[code]`."""
+    `fieldapp.text.common.SYNC_MESSAGES[code]`."""
 
     code: str
     detail: str = ""

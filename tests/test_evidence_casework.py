@@ -19,7 +19,7 @@ from fieldapp.domain.geo import Position
 from fieldapp.domain.scoring import end_of_day, score_year
 from fieldapp.office.report import to_json, write_xlsx
 from fieldapp.photos import perceptual_hash
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 from tests.conftest import PHOTOS
 
 ROME_2011 = PHOTOS / "01_gps_apple__Apple_iPhone_4.jpg"  # GPS in Rome, taken 2011-01-13

@@ -18,7 +18,7 @@ from fieldapp.domain import commands as cmd
 from fieldapp.domain.scoring import evaluation_instant, score_year
 from fieldapp.office.imports import import_file, write_templates
 from fieldapp.office.records import RECORD_KINDS, RecordBuilder, RecordError, case_id_for, event_id_for
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 from tests.factories import BASE_POSITION
 
 NOW = datetime(2023, 1, 10, 2, 0, tzinfo=timezone.utc)

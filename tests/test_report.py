@@ -12,7 +12,7 @@ from fieldapp.domain import scoring
 from fieldapp.domain.scoring import end_of_day, score_year
 from fieldapp.office import report
 from fieldapp.office.report import format_table, note_text, to_json, write_xlsx
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 from tests.scoring_helpers import SH, Log, local, worked_example
 
 YEAR_END = datetime(2023, 1, 1, tzinfo=SH)

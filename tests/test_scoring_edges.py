@@ -22,7 +22,7 @@ from fieldapp.domain.recurrence import NOT_EARLIER, NOT_RECTIFIED, OTHER_CATEGOR
 from fieldapp.office.records import case_id_for
 from fieldapp.rules import load_rules
 from fieldapp.store import Store
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 
 def run(capsys, *argv) -> tuple[int, str]:

@@ -161,7 +161,7 @@ def _serving_rules(data_dir: Path, year: int | None):
     from fieldapp.domain.rules import RulesError
     from fieldapp.office.dashboard.server import domain_clock
     from fieldapp.rules import RuleBook
-    from fieldapp.ui import strings as S
+    from fieldapp.office import words as S
 
     try:
         book = RuleBook.load(data_dir)
@@ -172,7 +172,7 @@ def _serving_rules(data_dir: Path, year: int | None):
 
 
 def _import_phone(args) -> int:
-    from fieldapp.ui import fmt
+    from fieldapp.text import fmt
     from sync import storage
     from sync.outbox import OutboxError, import_outbox
 

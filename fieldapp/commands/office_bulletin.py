@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from fieldapp.rules import DEFAULT_YEAR
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 
 def add_office_bulletin_commands(actions) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 
 def add_office_maps_commands(actions, office_dir) -> None:

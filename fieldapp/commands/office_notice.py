@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fieldapp.rules import DEFAULT_YEAR
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 ENV_NOW = "FIELDAPP_NOW"
 FORMATS = ("pdf", "xlsx")

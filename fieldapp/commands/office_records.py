@@ -21,7 +21,7 @@ from pathlib import Path
 from fieldapp.commands.office_dir import ENV_OFFICE_DIR, default_office_dir
 from fieldapp.domain.rules import RulesError
 from fieldapp.rules import DEFAULT_YEAR, load_rules
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 ENV_OFFICE_USER = "FIELDAPP_OFFICE_USER"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fieldapp.domain.rules import RulesError
 from fieldapp.rules import DEFAULT_YEAR, RuleBook, describe, load_rules_file, new_year_file, rules_dir
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 
 def add_office_rules_command(actions, office_dir) -> None:

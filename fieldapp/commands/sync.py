@@ -72,7 +72,7 @@ def _open(args):
 
 def _enrol(args) -> int:
     from fieldapp.ui.data import enrol_phone
-    from fieldapp.ui.strings import SYNC_MESSAGES
+    from fieldapp.text.common import SYNC_MESSAGES
     from sync.channel import SyncError
 
     server, code, fingerprint = args.server, args.code, getattr(args, "fingerprint", "")
@@ -101,7 +101,7 @@ def _enrol(args) -> int:
 
 
 def _run(args) -> int:
-    from fieldapp.ui.strings import SYNC_MESSAGES
+    from fieldapp.text.common import SYNC_MESSAGES
     from sync import storage
     from sync.client import SyncClient
 
@@ -142,7 +142,7 @@ def _export(args) -> int:
     from fieldapp.ui import strings
     from sync import storage
     from fieldapp.durable import write_file
-    from fieldapp.ui import fmt
+    from fieldapp.text import fmt
     from sync.outbox import OutboxError, export_outbox
 
     with _open(args) as store:

@@ -1,7 +1,7 @@
 """What people ask the system to do, checked against the rules and the case (pure).
 
 Each function returns the event(s) to append, or raises CommandError whose
-`code` the UI turns into a Chinese message (fieldapp.ui.strings.ERRORS).
+`code` the UI turns into a Chinese message (fieldapp.text.common.ERRORS).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ phone shows the marks as a warning before saving and writes them into the record
 (`CaseRegistered.marks`, `CaseRechecked.marks`, `RectificationReported.marks`); the office
 reads them from there, so both show the same marks (docs/projection.md, "Evidence marks").
 
-Marks (codes; the words are in fieldapp/ui/strings.py EVIDENCE_MARKS):
+Marks (codes; the words are in fieldapp/text/common.py EVIDENCE_MARKS):
 
 - ``photo_position``  — no GPS fix: the position is the photo's EXIF one (an album photo's
   position may be anywhere, any time);

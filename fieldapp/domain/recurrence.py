@@ -63,7 +63,7 @@ def nearby_cases(
 
 # Why a link is not a recurrence (assessment-rules.md: "a new case linked to an earlier case of the
 # same community and the same problem category, after the earlier one was rectified"). The codes are
-# CommandError codes (fieldapp/ui/strings.py ERRORS words them) and scoring's note detail.
+# CommandError codes (fieldapp/text/common.py ERRORS words them) and scoring's note detail.
 OTHER_COMMUNITY = "recurrence_other_community"
 OTHER_CATEGORY = "recurrence_other_category"
 NOT_EARLIER = "recurrence_not_earlier"

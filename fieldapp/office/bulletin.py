@@ -54,7 +54,7 @@ from fieldapp.office.report import (
     rule_text,
     signed,
 )
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 MAX_CASES_PER_FILE = 200  # cases with evidence in one community file: a volume (册) beyond that
 PHOTOS_PER_STAGE = 2  # before / after thumbnails shown per case (the rest counted)

@@ -12,7 +12,7 @@ of its before and after photos in the office's photo folder (``<sha256>.jpg``, u
 ``photos/<first two>/``).
 
 - **CSV**: UTF-8 with a BOM (Excel on a Chinese Windows then opens it right), the Chinese
-  header of the dashboard (`EXPORT_HEAD` in fieldapp/ui/strings.py), photos separated by spaces.
+  header of the dashboard (`EXPORT_HEAD` in fieldapp/office/words.py), photos separated by spaces.
 - **.xlsx**: the same columns, one sheet (written in openpyxl's write-only mode).
 - **GeoJSON** (RFC 7946): a FeatureCollection, one Feature per case, a WGS-84 ``Point``
   ``[lon, lat]`` (the phones' GNSS positions, as recorded; no GCJ-02 shift) or ``null``
@@ -37,7 +37,7 @@ from typing import Iterator
 from fieldapp.domain.projection import OPEN, RECTIFIED, case_status
 from fieldapp.domain.rules import Rules
 from fieldapp.office.report import marks_text
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 OPEN_ALL, ALL, RECTIFIED_ANY = "open_all", "all", "rectified"
 STATUSES = (OPEN_ALL, "overdue", "due_today", "due_soon", "open", RECTIFIED_ANY, "rectified_on_time",

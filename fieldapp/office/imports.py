@@ -28,11 +28,11 @@ from fieldapp.domain.events import BonusAwarded, CaseRegistered, Event, OfficeAs
 from fieldapp.domain.projection import RECTIFIED
 from fieldapp.domain.rules import Rules
 from fieldapp.office.records import KnownCase, RecordBuilder, RecordError, to_events
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 OFFICE_DEVICE = "office"
 ADDITIVE = (SurveyTallied, OfficeAssessed, BonusAwarded)  # each event adds to a score
-# The templates' sheet names and headers (zh-CN, fieldapp/ui/strings.py): written by
+# The templates' sheet names and headers (zh-CN, fieldapp/office/words.py): written by
 # write_templates, and read back as the header words of an imported workbook.
 MONTH_HEADERS = tuple(S.DASH_MONTH.format(m=m) for m in range(1, 13))
 SUPERIOR_SHEET = S.DASH_COL_SUPERIOR

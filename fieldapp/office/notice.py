@@ -29,7 +29,7 @@ from fieldapp.domain.projection import (
 )
 from fieldapp.domain.rules import Rules
 from fieldapp.office.letterhead import office_name
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 URGENT = (STATUS_OVERDUE, STATUS_DUE_TODAY, STATUS_DUE_SOON)
 MAX_LINES = 10_000

@@ -13,7 +13,7 @@ from fpdf.fonts import FontFace
 
 from fieldapp.office.notice import Notice, full_date
 from fieldapp.office.pdf import FONT, MUTED, OVERDUE, OfficePdf, table_style, thumbnail
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 #: column widths in mm (A4 portrait: 180 mm between the margins)
 WIDTHS = (11, 34, 28, 39, 28, 17, 23)

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from fieldapp.office.notice import Notice, full_date
 from fieldapp.office.pdf import thumbnail
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 HEAD_ROW = 6
 WIDTHS = (6, 14, 30, 20, 30, 16, 11, 30, 22)

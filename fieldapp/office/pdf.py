@@ -28,7 +28,7 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 FONT = "CJK"
 FONT_PATH = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "NotoSansSC-Subset.ttf"

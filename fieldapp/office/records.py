@@ -54,7 +54,7 @@ from fieldapp.domain.geo import Position
 from fieldapp.domain.recurrence import link_fault
 from fieldapp.domain.rules import Rules
 from fieldapp.domain.validate import EventError
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 # Fixed namespace: the same record gives the same event id on every office PC.
 NAMESPACE = uuid.UUID("6c1f3d2e-2f4b-5a8e-9d0c-7b1e4a2f9c35")
@@ -107,7 +107,7 @@ def day_text(d: date) -> str:
 
 
 def _error(template: str, key: str = "", kind: str | None = None, **values) -> RecordError:
-    """A RecordError saying one of the RECORD_* messages of fieldapp/ui/strings.py about field `key`.
+    """A RecordError saying one of the RECORD_* messages of fieldapp/office/words.py about field `key`.
 
     ``{field}`` is the field's label; a ``value`` is shown quoted (see `shown`) unless the message
     formats it as a number (RECORD_OUT_OF_RANGE).

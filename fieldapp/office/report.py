@@ -16,11 +16,11 @@ from typing import Any
 
 from fieldapp.domain import scoring as sc
 from fieldapp.domain.rules import Rules
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 
 Q2 = Decimal("0.01")
 
-# Words, headers and sentences live in fieldapp/ui/strings.py (REPORT_*), beside the dashboard's.
+# Words, headers and sentences live in fieldapp/office/words.py (REPORT_*), beside the dashboard's.
 READINGS = S.REPORT_READINGS  # the readings the scores rest on: shown in every report
 SOURCE_WORDS = S.REPORT_SOURCE_WORDS
 REASON_WORDS = S.REPORT_REASON_WORDS  # keyed by scoring's R_* codes

@@ -28,7 +28,7 @@ from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of, prepare_data_dir
 from fieldapp.ui.device import Device
 from fieldapp.ui.screens import Tab, first_run, tab_index, tabs_for
-from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, Palette, build_theme
+from fieldapp.text.theme import FONT_ASSET, FONT_FAMILY, Palette, build_theme
 from fieldapp.ui.trial import Phone
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,11 @@ from urllib.parse import quote
 import flet as ft
 
 from fieldapp.domain.geo import distance_m
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.ui import strings
 from fieldapp.ui.mapview import phone_basemap, small_map
 from fieldapp.ui.screens.map import phone_boundaries
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 
 def geo_link(lat: float, lon: float, label: str = "") -> str:

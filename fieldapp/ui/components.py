@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 
 def screen_header(key: str, title: str, subtitle: str | None = None) -> ft.Control:
@@ -228,7 +228,7 @@ def wide_button(text: str, icon: ft.IconData | None = None, on_click=None,
 
 
 def _label_style() -> ft.TextStyle:
-    from fieldapp.ui.theme import text_style
+    from fieldapp.text.theme import text_style
 
     return text_style(17, ft.FontWeight.W_600)
 

@@ -21,7 +21,7 @@ import flet as ft
 
 from fieldapp.domain.geo import Position
 from fieldapp.ui import strings
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 log = logging.getLogger(__name__)
 

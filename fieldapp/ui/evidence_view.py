@@ -8,7 +8,7 @@ from typing import Sequence
 import flet as ft
 
 from fieldapp.ui import strings
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 WARN_BG = "#FFF4E5"  # a light orange behind dark orange text (Palette.DUE_TODAY, 6.9:1 on white)
 

@@ -30,7 +30,7 @@ from fieldapp.maps import online as onl
 from fieldapp.maps import tiles as tl
 from fieldapp.maps.boundaries import Boundaries
 from fieldapp.ui import strings
-from fieldapp.ui.theme import FONT_FAMILY, Palette
+from fieldapp.text.theme import FONT_FAMILY, Palette
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,13 @@ from typing import Awaitable, Callable, Optional
 
 import flet as ft
 
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+
+from fieldapp.ui import queries, strings
 from fieldapp.ui.components import on, thumb, update_if_shown
 from fieldapp.ui.data import DataService
 from fieldapp.ui.device import Device, NoCamera
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 log = logging.getLogger(__name__)
 

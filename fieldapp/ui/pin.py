@@ -16,10 +16,11 @@ from typing import Callable, Optional
 import flet as ft
 
 from fieldapp.domain.geo import Position, distance_m
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.ui import strings
 from fieldapp.ui.mapview import Basemap, move_pin, phone_basemap, small_map
 from fieldapp.ui.screens.map import phone_boundaries
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 
 class PinPanel:

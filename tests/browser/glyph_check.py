@@ -123,7 +123,7 @@ def differing(reference: dict, current: dict, save_as: str = "") -> list[str]:
 
 def expected_font_manifest() -> list:
     """Flet's own FontManifest.json plus the bundled CJK family (fieldapp.ui.theme)."""
-    from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY
+    from fieldapp.text.theme import FONT_ASSET, FONT_FAMILY
 
     manifest = json.loads((FLET_WEB / "assets" / "FontManifest.json").read_text(encoding="utf-8"))
     return manifest + [{"family": FONT_FAMILY, "fonts": [{"asset": f"../{FONT_ASSET}"}]}]

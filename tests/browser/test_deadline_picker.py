@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fieldapp.rules import load_rules
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.ui import strings
 from fieldapp.ui.screens.new_case import INSPECTOR_SOURCE
 from prefill import PHOTO_NO_EXIF, open_store
 from ui_harness import goto_tab, heading, open_app

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fieldapp.ui import strings
+from fieldapp.office import words as office_words
 from prefill import PHOTO_GPS, open_store
 from test_inspector import by_id, case_rows, open_case, type_into, wait_row_count
 from test_sync_screen import MANUAL_ONLY, register_case_in_the_app
@@ -142,7 +143,7 @@ def test_trial_then_discard_then_enrol_and_the_office_names_the_inspector(
         login(office_page, office.url + "/", "wang", PASSWORD)
         screen_cases = office_page.locator('[flt-semantics-identifier="screen-cases"]')
         for attempt in range(3):  # the rail may not take a click while the ranking still loads
-            nav(office_page, strings.DASH_NAV_CASES)
+            nav(office_page, office_words.DASH_NAV_CASES)
             try:
                 expect(screen_cases).to_be_visible(timeout=5_000)
                 break

@@ -14,13 +14,14 @@ from fieldapp.domain.geo import Position
 from fieldapp.photos import REJECTION_CODES, PhotoRejected
 from fieldapp.rules import load_rules
 from fieldapp.store import Store
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+from fieldapp.ui import queries, strings
 from fieldapp.ui.context import AppContext, frozen_clock
 from fieldapp.ui.data import (
     DB_NAME, DataService, Settings, default_inspector_id, ensure_settings, prepare_data_dir,
     write_settings,
 )
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 from prefill import PHOTO_GPS, PHOTO_NO_EXIF, PHOTOS, register_case, tiny_photo
 
 NOW = "2022-06-01T09:00:00+08:00"

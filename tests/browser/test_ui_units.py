@@ -19,7 +19,7 @@ from fieldapp.ui import strings
 from fieldapp.ui.app import ASSETS_DIR, Shell, setup_page
 from fieldapp.ui.context import AppContext, frozen_clock
 from fieldapp.ui.screens import TABS
-from fieldapp.ui.theme import FONT_ASSET, FONT_FAMILY, build_theme
+from fieldapp.text.theme import FONT_ASSET, FONT_FAMILY, build_theme
 
 UI_DIR = Path(__file__).resolve().parents[2] / "fieldapp" / "ui"
 FONT = ASSETS_DIR / FONT_ASSET

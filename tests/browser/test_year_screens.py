@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from fieldapp.rules import RULES_DIR, copy_text, store_received
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.ui import strings
 from fieldapp.ui.context import AppContext, frozen_clock
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 from prefill import register_case, tiny_photo
 
 NOW_2026 = "2026-12-03T10:00:00+08:00"

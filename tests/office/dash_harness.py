@@ -35,7 +35,7 @@ from ui_harness import (  # noqa: E402
     settled_screenshot,
 )
 
-from fieldapp.ui import strings  # noqa: E402
+from fieldapp.office import words as strings  # noqa: E402
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError

@@ -31,7 +31,7 @@ from fieldapp.domain import commands as cmd
 from fieldapp.office import bulletin as bl
 from fieldapp.office.dashboard.sample import SAMPLE_NOW
 from fieldapp.office.report import READINGS, rule_text
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 from loop_office import INSPECTOR_NAME, fill_loop_office
 from sync.storage import office_photo_dir, open_office
 

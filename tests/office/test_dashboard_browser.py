@@ -29,7 +29,7 @@ from dash_harness import (
 )
 from fieldapp.domain.scoring import evaluation_instant, score_year
 from fieldapp.office.imports import write_templates
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

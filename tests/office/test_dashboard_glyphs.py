@@ -16,7 +16,7 @@ import pytest
 from dash_harness import by_id, enable_semantics, expect, login
 from glyph_check import FontWatch, differing, label_crops, node_boxes
 
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 RENDERS = 20
 

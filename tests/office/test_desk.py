@@ -235,7 +235,7 @@ def test_import_upload_is_all_or_nothing(office_dir, rules, tmp_path):
 
 def test_a_phone_outbox_file_uploaded_on_the_dashboard_counts_at_once(office_dir, rules, tmp_path):
     from fieldapp.casework import Casework
-    from fieldapp.ui import fmt
+    from fieldapp.text import fmt
     from sync import auth, phonebook, storage
     from sync.outbox import export_outbox
 
@@ -453,7 +453,7 @@ def _event_count(path, rules) -> int:
 def test_office_voids_a_case_and_changes_a_deadline_through_the_desk(office_dir, rules):
     from fieldapp.office.dashboard.case_view import deadline_build, void_build
     from fieldapp.office.dashboard.context import DashContext
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
     from fieldapp.ui.components import Message
 
     path, sample = office_dir
@@ -533,7 +533,7 @@ def test_office_voids_a_case_and_changes_a_deadline_through_the_desk(office_dir,
 def test_case_dialog_offers_void_and_deadline_and_checks_the_typed_date(office_dir, rules):
     from fieldapp.office.dashboard.case_view import CaseDialog, parse_day
     from fieldapp.office.dashboard.context import DashContext
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     assert parse_day(" 2022-06-10 ") == parse_day("2022/6/10") == parse_day("2022.6.10") == date(2022, 6, 10)
     assert [parse_day(t) for t in ("2022-02-30", "6月10日", "20220610", "2022-06/10", "", None)] == [None] * 6
@@ -598,7 +598,7 @@ def _literals(path: Path) -> list[tuple[int, str]]:
 
 
 def test_dashboard_modules_keep_their_chinese_in_strings_py():
-    """Screen code names strings.DASH_* (the font subset is made from strings.py): no Chinese literals."""
+    """Screen code names strings.DASH_* (the font subset is made from office/words.py): no Chinese literals."""
     offenders = []
     for path in sorted((REPO / "fieldapp" / "office" / "dashboard").glob("*.py")):
         if path.name == "sample.py":  # sample data, not UI text
@@ -612,8 +612,8 @@ def test_dashboard_modules_keep_their_chinese_in_strings_py():
 def test_every_dashboard_character_is_in_the_bundled_font():
     ttlib = pytest.importorskip("fontTools.ttLib")
     cmap = ttlib.TTFont(REPO / "assets" / "fonts" / "NotoSansSC-Subset.ttf").getBestCmap()
-    source = (REPO / "fieldapp" / "ui" / "strings.py").read_text(encoding="utf-8")
-    block = source[source.index("# Office dashboard"):]
+    block = "".join((REPO / "fieldapp" / part).read_text(encoding="utf-8")
+                    for part in ("office/words.py", "text/common.py"))
     for path in (REPO / "fieldapp" / "office" / "dashboard").glob("*.py"):
         block += "".join(value for _line, value in _literals(path))
     missing = sorted({ch for ch in block if ord(ch) > 127 and ord(ch) not in cmap})
@@ -626,7 +626,7 @@ def test_report_dates_in_sample_are_of_the_rules_year(rules):
 
 def test_report_words_cover_the_scoring_codes():
     from fieldapp.domain import scoring as sc
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     assert set(strings.REPORT_REASON_WORDS) == {getattr(sc, n) for n in dir(sc) if n.startswith("R_")}
     assert set(strings.REPORT_COMPONENT_WORDS) == {"superior", "office", "satisfaction"}
@@ -635,7 +635,7 @@ def test_report_words_cover_the_scoring_codes():
 def test_a_community_with_a_busy_year_shows_its_line_items_a_page_at_a_time(office_dir, rules):
     from fieldapp.office.dashboard import community as community_module
     from fieldapp.office.dashboard.context import DashContext
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     path, _ = office_dir
     found = SAMPLE_NOW - timedelta(days=30)
@@ -679,8 +679,8 @@ def test_entry_errors_name_the_field_in_chinese_and_mark_it(office_dir, rules):
 
     from fieldapp.office.dashboard.context import DashContext
     from fieldapp.office.dashboard.entry import EntryScreen
-    from fieldapp.ui import strings
-    from fieldapp.ui.theme import Palette
+    from fieldapp.office import words as strings
+    from fieldapp.text.theme import Palette
 
     path, _ = office_dir
 
@@ -738,7 +738,7 @@ def test_a_viewers_forms_are_read_only_and_say_so(office_dir, rules):
     from fieldapp.office.dashboard.case_view import CaseDialog
     from fieldapp.office.dashboard.context import DashContext
     from fieldapp.office.dashboard.entry import EntryScreen
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     path, sample = office_dir
     inputs = (ft.TextField, ft.Dropdown, ft.Checkbox, ft.FilledButton, ft.OutlinedButton)
@@ -830,6 +830,6 @@ def test_the_screens_speak_the_offices_words(office_dir, rules):
 
 
 def strings_of(name: str) -> str:
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     return getattr(strings, name)

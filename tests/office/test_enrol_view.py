@@ -12,7 +12,7 @@ from fieldapp.office import users
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.desk import Desk, LocalOffice
 from fieldapp.office.dashboard.enrol_view import EnrolScreen
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from sync import enrolqr
 from sync.storage import open_office
 from sync.tls import office_certificate, remember_serving

@@ -17,7 +17,7 @@ from fieldapp.domain.scoring import end_of_day, score_year
 from fieldapp.office import users
 from fieldapp.office.dashboard.sample import SAMPLE_NOW, fill_sample_office
 from fieldapp.office.report import to_json, write_xlsx
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 from sync.storage import open_office
 from tests.office.test_desk import FakePage, controls_in, make_desk, texts
 

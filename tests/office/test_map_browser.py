@@ -10,7 +10,7 @@ import pytest
 
 from dash_harness import by_id, expect, login, nav, settled_screenshot
 from fieldapp.maps import tiles as tl
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from tests import maps_kit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

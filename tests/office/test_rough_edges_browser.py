@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dash_harness import by_id, click_when_ready, expect, login, message, nav, press, settled_screenshot, type_into
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

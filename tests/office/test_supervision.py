@@ -101,7 +101,7 @@ def test_the_screen_lists_urgent_cases_late_rechecks_and_requests_and_every_line
 
 def test_the_office_grants_and_refuses_requests_and_a_viewer_cannot(loop_office, rules):
     from fieldapp.office.dashboard.supervision import refuse_build
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     path, loop = loop_office
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dash_harness import FROZEN_NOW, PASSWORDS, ROLES, OfficeServer, by_id, expect, login, message, nav, press, type_into
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from loop_office import INSPECTOR_NAME, REQUEST_B, fill_loop_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

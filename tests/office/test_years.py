@@ -19,7 +19,7 @@ from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.desk import Desk, LocalOffice
 from fieldapp.office.dashboard.sample import fill_sample_office
 from fieldapp.rules import RuleBook, new_year_file
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from sync.storage import open_office
 from tests.office.test_desk import FakePage, handles, texts
 

@@ -20,7 +20,7 @@ from sync_kit import FaultTransport, api
 from fieldapp.domain.geo import Position
 from fieldapp.domain.rules import RulesError
 from fieldapp.rules import RuleBook, rules_dir, store_received
-from fieldapp.ui import strings as S
+from fieldapp.office import words as S
 from fieldapp.ui.context import frozen_clock
 from fieldapp.ui.data import DataService, enrol_phone, sync_job
 from fieldapp.ui.screens.new_case import default_deadline

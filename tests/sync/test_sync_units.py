@@ -16,7 +16,7 @@ def test_every_error_code_and_rejection_reason_has_a_chinese_message():
     assert codes == set(strings.SYNC_MESSAGES)
     assert all(strings.SYNC_MESSAGES[c].strip() for c in codes)
     assert set(p.REJECTION_REASONS) == set(strings.SYNC_REJECTIONS)
-    assert not hasattr(p, "MESSAGES_ZH")  # one module of user-facing text: fieldapp/ui/strings.py
+    assert not hasattr(p, "MESSAGES_ZH")  # user-facing text lives in the word modules (fieldapp/text/common.py)
 
 
 def test_the_phones_pre_enrolment_id_is_what_the_office_takes_as_an_alias():

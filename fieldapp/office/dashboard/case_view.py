@@ -26,11 +26,12 @@ from fieldapp.domain.projection import RECTIFIED, VOIDED, CaseState
 from fieldapp.office.dashboard import queries
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
 from fieldapp.ui.evidence_view import evidence_panel
 from fieldapp.ui.names import Names
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 PHOTO_HEIGHT = 180
 #: a typed date: 2022-06-10, 2022/6/10, 2022.6.10

@@ -22,11 +22,12 @@ from fieldapp.office.dashboard import queries
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.case_view import recurrence_build, recurrence_text, verify_build
 from fieldapp.office.dashboard.context import DashContext
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
 from fieldapp.ui.evidence_view import mark_words
 from fieldapp.ui.names import Names
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 ALL_COMMUNITIES = "all"
 

@@ -14,8 +14,8 @@ import flet_charts as fch
 
 from fieldapp.domain.scoring import YearScore
 from fieldapp.office.dashboard.widgets import COMPONENT_COLOURS, SERIES, legend, num
-from fieldapp.ui import strings
-from fieldapp.ui.theme import Palette, text_style
+from fieldapp.office import words as strings
+from fieldapp.text.theme import Palette, text_style
 
 CHART_HEIGHT = 300
 

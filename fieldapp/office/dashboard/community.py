@@ -16,8 +16,9 @@ from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.routes import FINAL, LIVE
 from fieldapp.office.report import SOURCE_WORDS, case_ref, note_text, reason_text, rule_text
-from fieldapp.ui import fmt, strings
-from fieldapp.ui.theme import Palette
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
+from fieldapp.text.theme import Palette
 
 
 def _component_tile(name: str, value: str, detail: str, weight) -> ft.Control:

@@ -20,8 +20,8 @@ from fieldapp.domain.commands import CommandError
 from fieldapp.office import users
 from fieldapp.office.dashboard.desk import Desk, WriteOutcome
 from fieldapp.office.records import RecordError
-from fieldapp.ui import strings
-from fieldapp.ui.fmt import error_message
+from fieldapp.office import words as strings
+from fieldapp.text.fmt import error_message
 
 if TYPE_CHECKING:
     from fieldapp.ui.components import Message

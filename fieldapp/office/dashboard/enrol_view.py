@@ -13,8 +13,9 @@ from fieldapp.domain.events import DEVICE_ROLES, INSPECTOR
 from fieldapp.office import users
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
-from fieldapp.ui import strings
-from fieldapp.ui.theme import Palette
+from fieldapp.office import words as strings
+from fieldapp.text import fmt
+from fieldapp.text.theme import Palette
 from sync import enrolqr
 from sync.tls import short_fingerprint
 
@@ -67,7 +68,7 @@ class EnrolScreen:
             self.message.value = strings.DASH_ERROR.format(detail=str(exc))
             return
         self.message.value = ""
-        when = expires.astimezone(self.ctx.tz).strftime("%m月%d日 %H:%M")
+        when = fmt.time_short(expires, self.ctx.tz, self.ctx.today())
         self.result.controls = [w.card(
             ft.Semantics(identifier="enrol-qr", content=ft.Image(src=enrolqr.qr_png(text), width=300, height=300)),
             ft.Text(strings.DASH_ENROL_CODE.format(code=code, expires=when), size=18, weight=ft.FontWeight.W_600),

@@ -27,9 +27,9 @@ from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.imports_view import ImportForm
 from fieldapp.office.records import RecordError
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 FORMS = (
     ("superior", strings.DASH_ENTRY_SUPERIOR),

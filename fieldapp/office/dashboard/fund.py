@@ -9,8 +9,9 @@ import flet as ft
 
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
-from fieldapp.ui import fmt, strings
-from fieldapp.ui.theme import Palette
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
+from fieldapp.text.theme import Palette
 
 
 def yuan(value) -> str:

@@ -15,7 +15,8 @@ import flet as ft
 from fieldapp.office import users
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
 from sync.outbox import OutboxError
 

@@ -9,9 +9,9 @@ import flet as ft
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.desk import Desk, LoginRefused
 from fieldapp.office.users import User
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 
 class LoginView:

@@ -23,7 +23,8 @@ import flet_map as fm
 from fieldapp.domain.projection import case_status
 from fieldapp.maps import boundaries as bnd
 from fieldapp.maps import cluster as cl
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
 from fieldapp.ui.mapview import CaseMap, MapCase, office_basemap
 
 MAX_CASES = 50_000

@@ -17,10 +17,10 @@ from fieldapp.office.dashboard.charts import monthly_line_chart, scores_bar_char
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.routes import FINAL, LIVE
 from fieldapp.office.report import note_text
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
-from fieldapp.ui.fmt import date_full
-from fieldapp.ui.theme import Palette
+from fieldapp.text.fmt import date_full
+from fieldapp.text.theme import Palette
 
 
 def ranking_rows(result: YearScore, on_open=None) -> list[ft.DataRow]:

@@ -55,7 +55,7 @@ def attachment(data: bytes, filename: str, media_type: str = XLSX) -> Response:
 
 
 def report_filename(year: int, which: str, day) -> str:
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     return strings.DASH_REPORT_FILE.format(year=year, kind=strings.DASH_REPORT_KIND[which], day=day.isoformat())
 

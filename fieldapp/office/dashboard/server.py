@@ -48,7 +48,7 @@ def mount_dashboard(app, rules: Rules, *, clock: Callable[[], datetime] | None =
 
     from fieldapp.office.dashboard import routes
     from fieldapp.office.dashboard.shell import make_main
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
     from fieldapp.ui.app import ASSETS_DIR
 
     kwargs = {} if poll_seconds is None else {"poll_seconds": poll_seconds}

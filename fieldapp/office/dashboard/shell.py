@@ -22,9 +22,9 @@ from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.desk import Desk
 from fieldapp.office.dashboard.login import LoginView
 from fieldapp.office.users import User
-from fieldapp.ui import strings
+from fieldapp.office import words as strings
 from fieldapp.ui.app import setup_page
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 log = logging.getLogger("fieldapp.office.dashboard")
 

@@ -30,9 +30,10 @@ from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.case_view import _fresh, exempt_build, office_actor
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.store import CaseRow
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 NOTICE_FORMATS = ("pdf", "xlsx")
 

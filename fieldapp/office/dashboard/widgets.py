@@ -1,6 +1,6 @@
 """Desktop building blocks of the dashboard screens (the phone's are fieldapp/ui/components.py).
 
-Flet 1.0.5 trap (fieldapp/ui/theme.py): a TextStyle without ``font_family`` drops the
+Flet 1.0.5 trap (fieldapp/text/theme.py): a TextStyle without ``font_family`` drops the
 bundled CJK font and Chinese turns into boxes — every style here comes from
 `theme.text_style`, and tables get their heading/data styles set explicitly.
 """
@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 import flet as ft
 
 from fieldapp.ui.components import on, status_pill  # noqa: F401 - re-exported for the screens
-from fieldapp.ui.theme import Palette, text_style
+from fieldapp.text.theme import Palette, text_style
 
 #: chart colours, one per community (distinct, dark enough for white text)
 SERIES = ("#0B4F8A", "#B3261E", "#1A6B1F", "#8A4100", "#6A1B9A", "#00695C", "#5D4037", "#37474F")
@@ -146,7 +146,7 @@ def chips(items: list[tuple[str, str]], selected: str, on_pick, prefix: str) -> 
 def open_button(on_click, identifier: str | None = None, text: str | None = None) -> ft.Control:
     """The 查看案件 button that opens a row's case (a DataTable row's own click does nothing in
     Chromium with Flet 1.0.5): a text button with a chevron, 48 px high."""
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     b = ft.TextButton(
         content=ft.Row([ft.Text(text or strings.DASH_OPEN_CASE, no_wrap=True),
@@ -179,7 +179,7 @@ def read_only(control: ft.Control) -> ft.Control:
 
 def read_only_notice(identifier: str) -> ft.Control:
     """The 只读账户 line over a viewer's disabled form."""
-    from fieldapp.ui import strings
+    from fieldapp.office import words as strings
 
     return labelled(identifier, ft.Row([ft.Icon(ft.Icons.LOCK_OUTLINE, size=18, color=Palette.DUE_TODAY),
                                         small(strings.DASH_ENTRY_READ_ONLY, Palette.DUE_TODAY)], spacing=6))

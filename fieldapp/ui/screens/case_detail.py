@@ -21,7 +21,8 @@ import flet as ft
 
 from fieldapp.casework import LIKE_BEFORE, SAME_AS_BEFORE
 from fieldapp.domain.geo import distance_m
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+from fieldapp.ui import queries, strings
 from fieldapp.ui.components import (
     Message, back_header, on, section, status_pill, thumb, update_if_shown,
 )
@@ -31,7 +32,7 @@ from fieldapp.ui.device import Device, LocationUnavailable
 from fieldapp.ui.evidence_view import evidence_panel
 from fieldapp.ui.names import Names
 from fieldapp.ui.photo_input import PhotoInput
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 log = logging.getLogger(__name__)
 

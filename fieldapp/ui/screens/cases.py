@@ -26,14 +26,15 @@ from typing import Optional
 import flet as ft
 
 from fieldapp.store import CaseRow
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+from fieldapp.ui import queries, strings
 from fieldapp.ui.components import (
     Message, choice_chip, empty_state, screen_header, status_pill, thumb, on, update_if_shown,
     wide_button,
 )
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import DataService, data_of
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 from fieldapp.ui.yearnote import YearNotice
 
 log = logging.getLogger(__name__)

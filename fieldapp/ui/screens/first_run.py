@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 import flet as ft
 
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+
+from fieldapp.ui import strings
 from fieldapp.ui.components import Message, screen_header, scroll_form, section, update_if_shown, wide_button
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import data_of, enrol_phone
 from fieldapp.ui.screens.sync import message_for, normalise_address
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 from sync.channel import SyncError
 
 log = logging.getLogger(__name__)

@@ -24,10 +24,11 @@ import flet as ft
 from fieldapp.maps import boundaries as bnd
 from fieldapp.domain.geo import Position
 from fieldapp.store import Store
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.ui import strings
 from fieldapp.ui.mapview import Basemap, CaseMap, MapCase, phone_basemap
 from fieldapp.ui.queries import CLOSED, CaseFilter
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ import logging
 import flet as ft
 
 import fieldapp
-from fieldapp.ui import fmt, strings
+from fieldapp.text import fmt
+from fieldapp.ui import strings
 from fieldapp.ui.components import (
     Message, screen_header, scroll_form, section, update_if_shown, wide_button,
 )

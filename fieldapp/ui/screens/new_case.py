@@ -25,7 +25,8 @@ import flet as ft
 from fieldapp.casework import CAME_BACK, NEW_PROBLEM, SEEN_AGAIN
 from fieldapp.domain import evidence
 from fieldapp.domain.geo import Position
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+from fieldapp.ui import queries, strings
 from fieldapp.ui.components import (
     CommunityPicker, Message, notify, screen_header, scroll_form, section, thumb,
     update_if_shown, wide_button,
@@ -36,7 +37,7 @@ from fieldapp.ui.device import Device, LocationUnavailable
 from fieldapp.ui.pin import PinPanel
 from fieldapp.ui.evidence_view import evidence_panel, mark_words
 from fieldapp.ui.photo_input import PhotoInput
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 from fieldapp.ui.yearnote import YearNotice
 
 log = logging.getLogger(__name__)

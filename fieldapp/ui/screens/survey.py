@@ -12,14 +12,16 @@ from typing import Optional
 
 import flet as ft
 
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+
+from fieldapp.ui import queries, strings
 from fieldapp.ui.components import (
     CommunityPicker, Message, screen_header, scroll_form, section, update_if_shown,
     wide_button,
 )
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import data_of
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 
 log = logging.getLogger(__name__)
 

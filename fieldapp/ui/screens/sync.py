@@ -39,12 +39,14 @@ from typing import Optional
 import flet as ft
 import httpx
 
-from fieldapp.ui import fmt, queries, strings
+from fieldapp.text import fmt
+
+from fieldapp.ui import queries, strings
 from fieldapp.ui.autosync import Skipped, Status
 from fieldapp.ui.components import Message, screen_header, scroll_form, section, update_if_shown, wide_button
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.data import data_of, enrol_phone
-from fieldapp.ui.theme import Palette
+from fieldapp.text.theme import Palette
 from sync.channel import SyncError
 from sync.outbox import OutboxError, export_outbox, outbox_name
 from sync.result import DONE, DOWNLOAD, HELLO, PHOTOS, PULL, PUSH, Progress, SyncResult

@@ -9,8 +9,8 @@ from datetime import date, datetime, tzinfo
 from typing import Optional
 
 from fieldapp.domain.geo import Position
-from fieldapp.ui import strings
-from fieldapp.ui.theme import Palette
+from fieldapp.text import common as strings
+from fieldapp.text.theme import Palette
 
 
 def date_auto(d: date, today: Optional[date]) -> str:
