@@ -21,10 +21,9 @@ from fieldapp.text import fmt
 from fieldapp.ui import strings
 from fieldapp.ui.components import Message, screen_header, scroll_form, section, update_if_shown, wide_button
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.data import data_of, enrol_phone
-from fieldapp.ui.screens.sync import message_for, normalise_address
+from fieldapp.ui.data import data_of
+from fieldapp.ui.enrolment import enrol, read_form
 from fieldapp.text.theme import Palette
-from sync.channel import SyncError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,9 @@ class FirstRunView:
         self.code = ft.TextField(label=strings.SYNC_CODE, hint_text=strings.SYNC_CODE_HINT,
                                  capitalization=ft.TextCapitalization.CHARACTERS, autocorrect=False,
                                  enable_suggestions=False, on_submit=self.connect)
+        # an office serving TLS: its certificate's fingerprint (under the QR code), or the QR code's
+        # text pasted into the code field, which carries it
+        self.fingerprint = ft.TextField(label=strings.SYNC_FINGERPRINT, autocorrect=False, enable_suggestions=False)
         self.connect_button = wide_button(strings.FIRST_RUN_CONNECT_BUTTON, ft.Icons.HOW_TO_REG, self.connect)
         self.trial_button = wide_button(strings.FIRST_RUN_TRIAL_BUTTON, ft.Icons.SCIENCE_OUTLINED,
                                         self.trial, filled=False)
@@ -57,7 +59,7 @@ class FirstRunView:
                 ft.Semantics(identifier="first-run-connect", container=True, content=section(
                     strings.FIRST_RUN_CONNECT,
                     ft.Text(strings.FIRST_RUN_CONNECT_HINT, theme_style=hint, color=Palette.ON_SURFACE_VARIANT),
-                    self.address, self.code, ft.Row([self.connect_button]))),
+                    self.address, self.code, self.fingerprint, ft.Row([self.connect_button]))),
                 self.message.control,
                 ft.Divider(color="#E3E6EA"),
                 ft.Semantics(identifier="first-run-trial", container=True, content=section(
@@ -70,38 +72,27 @@ class FirstRunView:
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for control in (self.connect_button, self.trial_button, self.later_button, self.address, self.code):
+        for control in (self.connect_button, self.trial_button, self.later_button, self.address, self.code,
+                        self.fingerprint):
             control.disabled = busy
 
     async def connect(self, e=None) -> None:
-        """连接办事处: the enrolment of the 同步 screen, then the app."""
+        """连接办事处: the enrolment of the 同步 screen (fieldapp/ui/enrolment.py), then the app."""
         if self.busy:
             return
-        url = normalise_address(self.address.value or "")
-        code = (self.code.value or "").strip()
-        if url is None:
-            self.message.show(strings.SYNC_ADDRESS_INVALID, "error")
-        elif not code:
-            self.message.show(strings.SYNC_CODE_NEEDED, "error")
+        typed = read_form(self.address.value or "", self.code.value or "", self.fingerprint.value or "")
+        if typed.message:
+            self.message.show(typed.message, "error")
         else:
             self._set_busy(True)
             self.message.show(strings.SYNC_ENROLLING, "info")
             update_if_shown(self.root)
-            try:
-                info, settings = await self.data.run_sync(enrol_phone, url, code)
-            except SyncError as exc:
-                log.info("enrolment refused: %s", exc.code)
-                self.message.show(message_for(exc.code), "error")
-            except Exception:  # noqa: BLE001 - a bug: say so in Chinese, keep the app alive
-                log.exception("enrolment failed")
-                self.message.show(message_for("internal_error"), "error")
-            else:
-                self.data.remember_settings(settings)
-                self.data.autosync.enrolled()
-                self._set_busy(False)
+            info, text, kind = await enrol(self.data, typed)
+            self._set_busy(False)
+            if info is not None:
                 await self.phone.changed()  # the shells leave the first run
                 return
-            self._set_busy(False)
+            self.message.show(text, kind)
         update_if_shown(self.root)
 
     async def trial(self, e=None) -> None:

@@ -37,7 +37,6 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 import flet as ft
-import httpx
 
 from fieldapp.text import fmt
 
@@ -45,9 +44,10 @@ from fieldapp.ui import queries, strings
 from fieldapp.ui.autosync import Skipped, Status
 from fieldapp.ui.components import Message, screen_header, scroll_form, section, update_if_shown, wide_button
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.data import data_of, enrol_phone
+from fieldapp.ui.data import data_of
+from fieldapp.ui.enrolment import enrol as enrol_with
+from fieldapp.ui.enrolment import message_for, normalise_address, read_form  # noqa: F401 - also the screen's API
 from fieldapp.text.theme import Palette
-from sync.channel import SyncError
 from sync.outbox import OutboxError, export_outbox, outbox_name
 from sync.result import DONE, DOWNLOAD, HELLO, PHOTOS, PULL, PUSH, Progress, SyncResult
 
@@ -57,29 +57,6 @@ KEY = "sync"
 PROGRESS_EVERY_S = 0.1  # at most ~10 progress repaints a second
 
 
-def message_for(code: Optional[str]) -> str:
-    """The Chinese sentence (what happened, what to do) for a sync code."""
-    if not code:
-        return strings.SYNC_MESSAGES["internal_error"]
-    return strings.SYNC_MESSAGES.get(code) or strings.SYNC_UNKNOWN.format(code=code)
-
-
-def normalise_address(text: str, secure: bool = False) -> Optional[str]:
-    """``192.168.1.10:8765`` → ``http://192.168.1.10:8765`` (``https://`` when `secure`: a
-    certificate fingerprint was given, as for every office serving TLS); None if it is no address."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if "://" not in text:
-        text = ("https://" if secure else "http://") + text
-    text = text.rstrip("/")
-    try:
-        url = httpx.URL(text)
-    except (httpx.InvalidURL, ValueError):
-        return None
-    if url.scheme not in ("http", "https") or not url.host or " " in text:
-        return None
-    return text
 
 
 def held_text(code: str, detail: str, n: int) -> str:
@@ -420,47 +397,26 @@ class SyncScreen:
     async def enrol(self, e=None) -> None:
         if self.busy:
             return
-        typed = (self.code.value or "").strip()
-        if typed.startswith("fieldapp://"):  # the QR code's text, typed or pasted
-            from sync import enrolqr
-
-            try:
-                self.take_invite(enrolqr.parse(typed))
-            except enrolqr.InviteError as exc:
-                self.message.show(strings.ENROL_QR_ERRORS.get(exc.code, str(exc)), "error")
-                update_if_shown(self.root)
-                return
-        fingerprint = "".join((self.fingerprint.value or "").split())
-        if "://" not in (self.address.value or "") and fingerprint:
-            self.address.value = normalise_address(self.address.value or "", secure=True) or self.address.value
-        url = await self.save_address()
-        code = (self.code.value or "").strip()
-        if url is None:
-            self.message.show(strings.SYNC_ADDRESS_INVALID, "error")
-        elif not code:
-            self.message.show(strings.SYNC_CODE_NEEDED, "error")
+        typed = read_form(self.address.value or "", self.code.value or "", self.fingerprint.value or "")
+        if typed.address:
+            self.address.value = typed.address
+            await self.save_address()
+        if typed.message:
+            self.message.show(typed.message, "error")
         else:
             self._set_busy(True)
             self.message.show(strings.SYNC_ENROLLING, "info")
             update_if_shown(self.root)
             try:
-                info, settings = await self.data.run_sync(enrol_phone, url, code, fingerprint=fingerprint)
-            except SyncError as exc:
-                log.info("enrolment refused: %s", exc.code)
-                self.message.show(message_for(exc.code), "error")
-            except Exception:  # noqa: BLE001 - a bug: say so in Chinese, keep the app alive
-                log.exception("enrolment failed")
-                self.message.show(message_for("internal_error"), "error")
-            else:
-                self.data.remember_settings(settings)  # new records carry the enrolled inspector
-                self.data.autosync.enrolled()  # the records waiting go now, and on their own from now on
+                info, text, kind = await enrol_with(self.data, typed)
+            finally:
+                self._set_busy(False)
+            self.message.show(text, kind)
+            if info is not None:
                 self.reenrolling = False
                 self.code.value = ""
                 self.fingerprint.value = ""
-                self.message.show(strings.SYNC_ENROLLED_OK.format(inspector=info["inspector"]), "ok")
                 self.ctx.navigate(KEY)  # enrolled as a community's phone: its tabs now
-            finally:
-                self._set_busy(False)
             self.show(await self.data.run(queries.sync_state), keep_address=True)
         update_if_shown(self.root)
 
