@@ -141,6 +141,8 @@ def test_trial_then_discard_then_enrol_and_the_office_names_the_inspector(
     try:
         office_page = desk.new_page()
         login(office_page, office.url + "/", "wang", PASSWORD)
+        # logged in (a password hash takes its time on purpose): the ranking comes first
+        expect(office_page.locator('[flt-semantics-identifier="screen-ranking"]')).to_be_visible(timeout=30_000)
         screen_cases = office_page.locator('[flt-semantics-identifier="screen-cases"]')
         for attempt in range(3):  # the rail may not take a click while the ranking still loads
             nav(office_page, office_words.DASH_NAV_CASES)
