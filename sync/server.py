@@ -117,6 +117,7 @@ class Office:
         self.photo_grace_days = photo_grace_days
         self.enrol_limit = RateLimit()
         self._uploads_pending: deque = deque()  # (sha, device, size, at): recorded by the writer
+        self._flush_lock = threading.Lock()
         self._pushes: deque = deque()  # (device, events, future, loop): committed together
         self._push_lock = threading.Lock()
         self._push_scheduled = False
@@ -222,20 +223,30 @@ class Office:
 
     def uploaded(self, sha256: str, device_id: str, size: int) -> None:
         """A device's upload, recorded on the writer with the next push (or on its own soon)."""
-        self._uploads_pending.append((sha256, device_id, size, storage.iso(self.clock())))
-        if len(self._uploads_pending) == 1:
+        with self._flush_lock:
+            self._uploads_pending.append((sha256, device_id, size, storage.iso(self.clock())))
+            first = len(self._uploads_pending) == 1
+        if first:
             self.later(self._flush_uploads)
 
     def _flush_uploads(self, store: Store) -> None:
-        batch = []
-        while self._uploads_pending:
-            batch.append(self._uploads_pending.popleft())
+        with self._flush_lock:
+            batch = list(self._uploads_pending)  # still counted (pending_upload_bytes) until committed
         if batch:
             with store.write():
                 storage.record_uploads(store, batch)
+            with self._flush_lock:
+                for _ in batch:
+                    self._uploads_pending.popleft()
+                more = bool(self._uploads_pending)  # came while this batch was written: another round
+            if more:
+                self.later(self._flush_uploads)
 
     def pending_upload_bytes(self, device_id: str) -> int:
-        return sum(size for _, dev, size, _ in list(self._uploads_pending) if dev == device_id)
+        """Uploads not yet in the database (a quota check adds them to what it reads there); an
+        upload counted twice for a moment, never none."""
+        with self._flush_lock:
+            return sum(size for _, dev, size, _ in self._uploads_pending if dev == device_id)
 
     async def push_events(self, device: auth.Device, raw_events: list) -> list[dict]:
         """Take a push with whatever other pushes wait for the writer, in one transaction (group
