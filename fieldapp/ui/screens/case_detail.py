@@ -66,9 +66,14 @@ class CaseDetailView:
         self.distance_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_SMALL)
         self.body = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        # The actions (复查 / 作废, 已整改 / 申请免责) stay at the bottom of the screen: no note,
+        # evidence warning or photo pushes them out of reach.
+        self.actions_bar = ft.Container(padding=ft.Padding.only(left=16, right=16, top=8, bottom=8),
+                                        border=ft.Border.only(top=ft.BorderSide(1, "#E3E6EA")), visible=False)
         self.control = ft.Column([
             back_header(KEY, strings.TITLE_DETAIL, self._back),
             ft.Container(self.body, expand=True, padding=ft.Padding.only(left=16, right=16)),
+            self.actions_bar,
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
     @property
@@ -102,6 +107,7 @@ class CaseDetailView:
             if not self.message.value:
                 self.message.show(strings.CASE_GONE, "error")
             self.body.controls = [self.message.control]
+            self.actions_bar.visible = False
             return
         s = d.state
         tz = self.data.rules.tz
@@ -154,7 +160,6 @@ class CaseDetailView:
             ft.Column(facts, spacing=8),
             self.message.control,
             *self._compare(d),
-            self._actions(),  # right under what the case is: never pushed off by photos or a long note
             section(strings.PHOTO_BEFORE, self._photo_row("before", d.before)),
             section(strings.PHOTO_AFTER, self._photo_row("after", d.after) if d.after else
                     ft.Text(strings.NO_AFTER_PHOTO, theme_style=ft.TextThemeStyle.BODY_SMALL)),
@@ -162,6 +167,8 @@ class CaseDetailView:
             section(strings.TIMELINE, self._timeline()),
         ]
         self.body.controls = controls
+        self.actions_bar.content = self._actions()
+        self.actions_bar.visible = True
 
     def _loop_lines(self, s) -> list[ft.Control]:
         """Where the case stands between the community, the inspector and the office."""
