@@ -108,9 +108,16 @@ def test_the_new_case_form_keeps_save_in_reach_says_what_it_cut_and_asks_before_
     by_id(page, "category-Z1").tap()
     # a paste longer than 问题描述 takes: cut by the field, and said
     note = page.get_by_role("textbox", name=strings.NOTE_LABEL)
-    note.focus()
-    page.keyboard.insert_text("垃" * 2100)
-    expect(by_id(page, "message-new")).to_contain_text(strings.TEXT_CUT.format(field=strings.SECTION_NOTE, n=2000))
+    for attempt in range(3):  # a multi-line field ignores input until Flutter has focused it
+        note.focus()
+        page.keyboard.insert_text("垃" * 2100)
+        try:
+            expect(by_id(page, "message-new")).to_contain_text(
+                strings.TEXT_CUT.format(field=strings.SECTION_NOTE, n=2000), timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
 
     # leaving with unsaved input asks first; 继续填写 keeps it, 放弃并离开 drops it
     page.get_by_role("tab", name=strings.TAB_CASES).tap()
