@@ -378,17 +378,7 @@ def login_succeeded(store, user: User, address: str, now: datetime, password: st
 
 def authenticate(store, username: str, password: str) -> User | None:
     """The user if the name and password match an enabled account, else None (same cost either way)."""
-    try:
-        name = check_username(username)
-    except UserError:
-        name = ""
-    row = store.db.execute(
-        "SELECT username, role, created_at, disabled_at, password_hash FROM office_users WHERE username = ?", [name]
-    ).fetchone()
-    ok = verify_password(password[:MAX_PASSWORD], row[4] if row else _DUMMY_HASH)
-    if not ok or row is None or row[3] is not None:
-        return None
-    return _user(row)
+    return check_password(store, username, password)[0]
 
 
 # --- sessions -------------------------------------------------------------------------------
