@@ -51,7 +51,8 @@ from fieldapp.rules import load_rules  # noqa: E402
 from fieldapp.store import Store  # noqa: E402
 from fieldapp.ui import queries  # noqa: E402
 from fieldapp.ui.context import AppContext, frozen_clock  # noqa: E402
-from fieldapp.ui.data import DB_NAME, PHOTO_DIR_NAME, DataService, prepare_data_dir  # noqa: E402
+from fieldapp.ui.data import DB_NAME, PHOTO_DIR_NAME, DataService  # noqa: E402
+from fieldapp.ui.startup import prepare_data_dir  # noqa: E402
 from fieldapp.ui.screens import cases as cases_screen  # noqa: E402
 
 NOW = "2022-06-01T09:00:00+08:00"

@@ -32,7 +32,8 @@ from flet.messaging.protocol import configure_encode_object_for_msgpack  # noqa:
 
 from fieldapp.rules import load_rules  # noqa: E402
 from fieldapp.ui.context import AppContext, frozen_clock  # noqa: E402
-from fieldapp.ui.data import DataService, prepare_data_dir  # noqa: E402
+from fieldapp.ui.data import DataService  # noqa: E402
+from fieldapp.ui.startup import prepare_data_dir  # noqa: E402
 from fieldapp.ui.screens import cases as cases_screen  # noqa: E402
 from fieldapp.ui.screens.map import CasesMapPanel, map_rows  # noqa: E402
 from ui_cases import NOW, fill, median_ms  # noqa: E402

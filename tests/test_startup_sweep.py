@@ -12,7 +12,8 @@ from pathlib import Path
 
 from fieldapp.photos import ingest_bytes, photo_path, sweep_temp_files, temp_dir, thumb_path
 from fieldapp.rules import load_rules
-from fieldapp.ui.data import PHOTO_DIR_NAME, prepare_data_dir
+from fieldapp.ui.data import PHOTO_DIR_NAME
+from fieldapp.ui.startup import prepare_data_dir
 from sync import storage
 from tests.browser.prefill import tiny_photo
 from tests.office_process import OfficeProcess, free_port

@@ -25,7 +25,8 @@ from fieldapp.ui import strings
 from fieldapp.ui.autosync import enabled_by_env
 from fieldapp.ui.components import on
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.data import DataService, data_of, prepare_data_dir
+from fieldapp.ui.data import DataService, data_of
+from fieldapp.ui.startup import prepare_data_dir
 from fieldapp.ui.device import Device
 from fieldapp.ui.screens import Tab, first_run, tab_index, tabs_for
 from fieldapp.text.theme import FONT_ASSET, FONT_FAMILY, Palette, build_theme

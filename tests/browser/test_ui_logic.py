@@ -18,9 +18,10 @@ from fieldapp.text import fmt
 from fieldapp.ui import queries, strings
 from fieldapp.ui.context import AppContext, frozen_clock
 from fieldapp.ui.data import (
-    DB_NAME, DataService, Settings, default_inspector_id, ensure_settings, prepare_data_dir,
+    DB_NAME, DataService, Settings, default_inspector_id, ensure_settings,
     write_settings,
 )
+from fieldapp.ui.startup import prepare_data_dir
 from fieldapp.text.theme import Palette
 from prefill import PHOTO_GPS, PHOTO_NO_EXIF, PHOTOS, register_case, tiny_photo
 

@@ -20,7 +20,8 @@ from fieldapp.photos import photo_path
 from fieldapp.rules import load_rules
 from fieldapp.ui import queries
 from fieldapp.ui.autosync import Timing
-from fieldapp.ui.data import DataService, enrol_phone, prepare_data_dir
+from fieldapp.ui.data import DataService, enrol_phone
+from fieldapp.ui.startup import prepare_data_dir
 from sync import auth, storage
 from tests.office_process import OfficeProcess
 

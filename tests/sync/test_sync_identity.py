@@ -168,7 +168,8 @@ def test_what_the_phone_wrote_before_enrolment_stays_mine_on_its_screens(office,
     from fieldapp.store import Store
     from fieldapp.ui import strings
     from fieldapp.ui.context import AppContext, frozen_clock
-    from fieldapp.ui.data import DB_NAME, PHOTO_DIR_NAME, prepare_data_dir
+    from fieldapp.ui.data import DB_NAME, PHOTO_DIR_NAME
+    from fieldapp.ui.startup import prepare_data_dir
     from fieldapp.ui.screens import cases, survey
     from tests.browser.prefill import tiny_photo
 
