@@ -33,6 +33,7 @@ from fieldapp.store import CaseRow
 from fieldapp.text import fmt
 from fieldapp.office import words as strings
 from fieldapp.ui.components import Message
+from fieldapp.ui.names import Names
 from fieldapp.text.theme import Palette
 
 NOTICE_FORMATS = ("pdf", "xlsx")
@@ -63,7 +64,7 @@ class SupervisionScreen:
         self.rechecks = ft.Column(spacing=10)
         self.communities = ft.Column(spacing=16)
         self.answers: dict[str, ft.TextField] = {}  # kept across redraws: a live refresh keeps what is typed
-        self.names: dict[str, str] = {}
+        self.names = Names()  # actor id → name (fieldapp/ui/names.py), read with the screen
         self.control = ft.Column(
             [
                 w.title(strings.DASH_SUP_TITLE, "supervision"),
@@ -93,20 +94,13 @@ class SupervisionScreen:
         urgent = await ctx.desk.read(data.urgent_cases, now, codes)
         late = await ctx.desk.read(data.late_rechecks, now, rules.recheck_overdue_days)
         requests = await ctx.desk.read(data.exemption_requests)
-        self.names = await ctx.desk.read(data.people)
+        self.names = await ctx.desk.read(Names.of_office)
         self.hint.value = strings.DASH_SUP_HINT.format(days=rules.due_soon_days, recheck_days=rules.recheck_overdue_days)
         self._requests(requests, now)
         self._rechecks(late)
         self._communities(urgent)
 
     # --- words ------------------------------------------------------------------------------------
-
-    def person(self, actor: str) -> str:
-        if actor in self.names:
-            return self.names[actor]
-        if actor.startswith("office:"):
-            return strings.DASH_SUP_OFFICE_ACTOR.format(name=actor.split(":", 1)[1])
-        return actor
 
     def _what(self, community: str, category: str, place: str, note: str) -> str:
         label = " ".join(x for x in (place, note) if x) or strings.NO_PLACE
@@ -137,7 +131,7 @@ class SupervisionScreen:
             answer.disabled = not ctx.can_write  # a viewer reads; the server refuses their answers anyway
             status = s.status(now, ctx.tz, ctx.rules.due_soon_days)
             asked = strings.DASH_SUP_REQUEST_BY.format(
-                who=self.person(r.actor), time=fmt.time_short(r.asked_at, ctx.tz) if r.asked_at else "")  # fmt: skip
+                who=self.names(r.actor), time=fmt.time_short(r.asked_at, ctx.tz) if r.asked_at else "")  # fmt: skip
             line = ft.Container(
                 ft.Row([
                     ft.Text(self._what(s.community, s.category, s.place, s.note), expand=True,
@@ -186,7 +180,7 @@ class SupervisionScreen:
                     self._open(f"late-open-{r.case_id}", r.case_id),
                 ], on_select=w.on(ctx.open_case, r.case_id)))  # fmt: skip
             blocks.append(w.labelled(f"inspector-{actor}", ft.Column([
-                ft.Text(strings.DASH_SUP_INSPECTOR.format(name=self.person(actor), n=len(items)),
+                ft.Text(strings.DASH_SUP_INSPECTOR.format(name=self.names(actor), n=len(items)),
                         theme_style=ft.TextThemeStyle.TITLE_SMALL),
                 w.table([strings.DASH_COL_STATUS, strings.DASH_COL_COMMUNITY, strings.DASH_COL_CATEGORY,
                          strings.DASH_COL_PLACE, strings.DASH_COL_PROGRESS, strings.DASH_COL_DEADLINE, ""], rows,
@@ -218,7 +212,7 @@ class SupervisionScreen:
                     w.cell_text(ctx.rules.source(r.source).name, width=150, max_lines=3),
                     w.cell_text(" ".join(x for x in (r.place, r.note) if x) or strings.NO_PLACE, width=220),
                     w.cell_text(fmt.date_full(r.deadline)),
-                    w.cell_text(self.person(r.registered_by), max_lines=1),
+                    w.cell_text(self.names(r.registered_by), max_lines=1),
                     w.cell_text(row_progress(r, ctx.tz) or "—", width=200),
                     self._open(f"urgent-open-{r.case_id}", r.case_id),
                 ], on_select=w.on(ctx.open_case, r.case_id)) for r in group.rows]  # fmt: skip

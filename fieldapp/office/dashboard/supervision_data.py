@@ -96,16 +96,3 @@ def exemption_requests(store) -> list[ExemptionRequest]:
                                     last.at if last else None))  # fmt: skip
     return out
 
-
-def people(store) -> dict[str, str]:
-    """Actor id → inspector name, from the enrolled phones (an office without sync tables: none)."""
-    try:
-        rows = store.db.execute("SELECT inspector, local_actor FROM sync_devices ORDER BY enrolled_at").fetchall()
-    except Exception:  # noqa: BLE001 - no sync tables in this store
-        return {}
-    names: dict[str, str] = {}
-    for inspector, alias in rows:
-        names.setdefault(inspector, inspector)
-        if alias:
-            names.setdefault(alias, inspector)
-    return names
