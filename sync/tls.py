@@ -27,6 +27,8 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldapp.durable import write_file
+
 TLS_DIR = "tls"
 CA_CERT, CA_KEY = "ca.pem", "ca.key"
 SERVER_CERT, SERVER_KEY = "server.pem", "server.key"
@@ -123,21 +125,6 @@ def lan_address() -> str:
     return "127.0.0.1"
 
 
-def _write_private(path: Path, data: bytes, mode: int) -> None:
-    """Write atomically (temp file, fsync, rename) with `mode` from the first byte on."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _names(cert) -> set[str]:
     from cryptography import x509
 
@@ -198,9 +185,9 @@ def _ensure_ca(folder: Path) -> tuple[str, bytes]:
             .sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    _write_private(key_path, key_pem, 0o600)  # the key first: a cert without its key is remade
+    write_file(key_path, key_pem, mode=0o600)  # the key first: a cert without its key is remade
     pem = cert.public_bytes(serialization.Encoding.PEM)
-    _write_private(cert_path, pem, 0o644)
+    write_file(cert_path, pem, mode=0o644)
     return pem.decode("ascii"), key_pem
 
 
@@ -243,9 +230,9 @@ def _issue_server(folder: Path, ca_pem: str, ca_key_pem: bytes, hosts: list[str]
             .sign(ca_key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    _write_private(folder / SERVER_KEY, key_pem, 0o600)
+    write_file(folder / SERVER_KEY, key_pem, mode=0o600)
     chain = cert.public_bytes(serialization.Encoding.PEM) + ca_pem.encode("ascii")
-    _write_private(folder / SERVER_CERT, chain, 0o644)
+    write_file(folder / SERVER_CERT, chain, mode=0o644)
 
 
 SERVING = "serving.json"
@@ -258,7 +245,7 @@ def remember_serving(data_dir: str | Path, url: str, cert: "OfficeCert | None") 
     folder = Path(data_dir) / TLS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     data = {"url": url, "fingerprint": cert.fingerprint if cert else ""}
-    _write_private(folder / SERVING, json.dumps(data).encode("utf-8"), 0o644)
+    write_file(folder / SERVING, json.dumps(data).encode("utf-8"), mode=0o644)
 
 
 def serving(data_dir: str | Path) -> dict:
