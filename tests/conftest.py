@@ -42,6 +42,37 @@ def store(tmp_path, rules):
         yield s
 
 
+def files_in(folder):
+    """Every file below `folder` (none if it does not exist): what a refused write left behind."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+@pytest.fixture
+def clock(now):
+    """A clock the test moves: ``clock.moment["now"] = ...``."""
+    moment = {"now": now}
+    fn = lambda: moment["now"]  # noqa: E731
+    fn.moment = moment
+    return fn
+
+
+@pytest.fixture
+def work(store, tmp_path, inspector, clock):
+    """An inspector's Casework on the test's store, photos in tmp_path/photos."""
+    from fieldapp.casework import Casework
+
+    return Casework(store, tmp_path / "photos", inspector, clock)
+
+
+@pytest.fixture
+def community_work(store, work, clock):
+    """Community staff's Casework on the same store and photo folder."""
+    from fieldapp.casework import Casework
+    from fieldapp.domain import commands as cmd
+
+    return Casework(store, work.photo_dir, cmd.Actor("李四", "community-phone-1"), clock)
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test item, so fixtures can tell a failed test (logs, screenshots)."""

@@ -4,32 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from fieldapp.casework import CAME_BACK, SEEN_AGAIN, Casework
+from fieldapp.casework import CAME_BACK, SEEN_AGAIN
 from fieldapp.domain.commands import CommandError
 from fieldapp.domain.geo import Position, distance_m
 from fieldapp.photos import PhotoRejected, photo_path
-from tests.conftest import PHOTOS
+from tests.conftest import PHOTOS, files_in
 
 WITH_GPS = PHOTOS / "01_gps_apple__Apple_iPhone_4.jpg"
 NO_EXIF = PHOTOS / "13_no-exif__img_1771_no_exif.jpg"
 HEIC_WITH_ACCURACY = PHOTOS / "15_heic_gps-west_apple__IMG_5195.HEIC"  # GPSHPositioningError 38.81 m
-
-
-def files_in(folder):
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-@pytest.fixture
-def clock(now):
-    moment = {"now": now}
-    fn = lambda: moment["now"]  # noqa: E731
-    fn.moment = moment
-    return fn
-
-
-@pytest.fixture
-def work(store, tmp_path, inspector, clock):
-    return Casework(store, tmp_path / "photos", inspector, clock)
 
 
 def test_register_with_a_photo_takes_its_position_when_there_is_no_fix(work, store, now):
@@ -151,12 +134,6 @@ def test_unknown_earlier_case_is_refused(work, store):
 
 
 # --- the community's phone: 整改反馈 and 申请免责 ------------------------------------------------
-
-
-@pytest.fixture
-def community_work(store, work, clock):
-    from fieldapp.domain import commands as cmd
-    return Casework(store, work.photo_dir, cmd.Actor("李四", "community-phone-1"), clock)
 
 
 def test_the_community_reports_back_and_the_inspector_sees_it_waiting(work, community_work, store, clock, now):

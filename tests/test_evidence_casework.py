@@ -11,8 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from fieldapp.casework import LIKE_BEFORE, SAME_AS_BEFORE, Casework
-from fieldapp.domain import commands as cmd
+from fieldapp.casework import LIKE_BEFORE, SAME_AS_BEFORE
 from fieldapp.domain import evidence as ev
 from fieldapp.domain.commands import CommandError
 from fieldapp.domain.geo import Position
@@ -20,7 +19,7 @@ from fieldapp.domain.scoring import end_of_day, score_year
 from fieldapp.office.report import to_json, write_xlsx
 from fieldapp.photos import perceptual_hash
 from fieldapp.office import words as S
-from tests.conftest import PHOTOS
+from tests.conftest import PHOTOS, files_in
 
 ROME_2011 = PHOTOS / "01_gps_apple__Apple_iPhone_4.jpg"  # GPS in Rome, taken 2011-01-13
 NO_EXIF = PHOTOS / "13_no-exif__img_1771_no_exif.jpg"
@@ -28,26 +27,6 @@ HEIC = PHOTOS / "15_heic_gps-west_apple__IMG_5195.HEIC"
 HERE = Position(34.7480, 113.6270, 8.0)  # inside the sub-district's area (rules [area])
 
 
-def files_in(folder):
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-@pytest.fixture
-def clock(now):
-    moment = {"now": now}
-    fn = lambda: moment["now"]  # noqa: E731
-    fn.moment = moment
-    return fn
-
-
-@pytest.fixture
-def work(store, tmp_path, inspector, clock):
-    return Casework(store, tmp_path / "photos", inspector, clock)
-
-
-@pytest.fixture
-def community_work(store, work, clock):
-    return Casework(store, work.photo_dir, cmd.Actor("李四", "community-phone-1"), clock)
 
 
 def reencoded(path, scale=0.5, crop=0.02, quality=70) -> bytes:
