@@ -119,6 +119,17 @@ def differing(reference: dict, current: dict, save_as: str = "") -> list[str]:
     return names
 
 
+def check_render(reference: dict | None, crops: dict, problems: list[str], n: int, name: str) -> dict:
+    """One render judged: no font or network problem, and (after the first, which becomes the
+    reference and is returned) the same pixels as the first render for every label."""
+    assert not problems, f"render {n}: font/network problems:\n" + "\n".join(problems[:20])
+    if reference is None:
+        return crops
+    bad = differing(reference, crops, save_as=f"glyphs-{name}-{n}")
+    assert not bad, f"render {n}: pixels of {bad} differ from the first render"
+    return reference
+
+
 # --- the overrides of Flet's web files (assets/index.html, assets/assets/FontManifest.json) ---
 
 def expected_font_manifest() -> list:

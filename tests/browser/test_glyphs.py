@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from fieldapp.ui import strings
 from glyph_check import (
-    FLET_WEB, REPO, FontWatch, differing, expected_font_manifest, label_crops, node_boxes,
+    FLET_WEB, REPO, FontWatch, check_render, expected_font_manifest, label_crops, node_boxes,
 )
 from prefill import PHOTO_GPS
 from ui_harness import enable_semantics, goto_tab, open_app
@@ -107,12 +107,7 @@ def test_chinese_labels_render_identically_on_every_load(app_server, phone_facto
             expect(by_id(page, "screen-new")).to_be_visible(timeout=15_000)
             crops = label_crops(page, node_boxes(page, LABELS), scale=SCALE)
             renders += 1
-            problems = [p for w in watches for p in w.problems()]
-            assert not problems, f"render {renders}: font/network problems:\n" + "\n".join(problems[:20])
-            if reference is None:
-                reference = crops
-                continue
-            bad = differing(reference, crops, save_as=f"glyphs-phone-{renders}")
-            assert not bad, f"render {renders}: pixels of {bad} differ from the first render"
+            reference = check_render(reference, crops, [p for w in watches for p in w.problems()], renders,
+                                     "phone")
     print(f"{renders} renders in {time.monotonic() - started:.1f} s; font requests: "
           f"{sum(len(w.font_requests()) for w in watches)}")

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from dash_harness import by_id, enable_semantics, expect, login
-from glyph_check import FontWatch, differing, label_crops, node_boxes
+from glyph_check import FontWatch, check_render, label_crops, node_boxes
 
 from fieldapp.office import words as strings
 
@@ -40,12 +40,6 @@ def test_dashboard_labels_render_identically_on_every_load(office_server, deskto
         enable_semantics(desktop)
         expect(by_id(desktop, "screen-ranking")).to_be_visible(timeout=30_000)
         crops = label_crops(desktop, node_boxes(desktop, LABELS), scale=1)
-        problems = watch.problems()
-        assert not problems, f"render {n + 1}: font/network problems:\n" + "\n".join(problems[:20])
-        if reference is None:
-            reference = crops
-            continue
-        bad = differing(reference, crops, save_as=f"glyphs-office-{n + 1}")
-        assert not bad, f"render {n + 1} of {RENDERS}: pixels of {bad} differ from the first render"
+        reference = check_render(reference, crops, watch.problems(), n + 1, "office")
     print(f"{RENDERS} renders in {time.monotonic() - started:.1f} s; "
           f"font requests: {len(watch.font_requests())}")
