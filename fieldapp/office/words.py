@@ -38,7 +38,6 @@ DASH_USERNAME = "用户名"
 DASH_PASSWORD = "密码"
 DASH_LOGIN = "登录"
 DASH_LOGIN_FAILED = "用户名或密码不对，请重试。"
-DASH_LOGIN_LOCKED = "密码错误次数过多，请一分钟后再试。"
 DASH_LOGIN_NEEDED = "请填写用户名和密码。"
 DASH_SESSION_OVER = "登录已过期或账户已停用，请重新登录。"
 
@@ -479,8 +478,6 @@ IMPORT_LINE = "第{n}行"  # where a JSON line or a spreadsheet row is
 IMPORT_CELL = "第{row}行{column}列"  # where a spreadsheet cell is (C4)
 IMPORT_SHEET_ROW = "“{sheet}”表第{row}行"  # a sheet's header row
 IMPORT_FILE = "文件"  # where a problem of the whole file is
-IMPORT_NOT_UTF8 = "不是 UTF-8 编码的文本：{detail}"
-IMPORT_NOT_JSON = "不是有效的 JSON：第 {column} 个字符处有误"
 IMPORT_NOT_XLSX = "无法作为 .xlsx 打开：{detail}"
 IMPORT_BAD_TYPE = "不支持的文件类型 {suffix}：应为 .jsonl 或 .xlsx"
 IMPORT_NO_SUFFIX = "（无扩展名）"
@@ -549,12 +546,10 @@ DASH_MAP_HOTSPOTS = "热点（复发、重复地点）"
 DASH_MAP_OUTSIDE = "边界外 {n} 件"
 DASH_MAP_EXPORT_GEOJSON = "导出 GeoJSON"
 DASH_MAP_EXPORT_XLSX = "导出 Excel"
-DASH_MAP_EXPORT_NONE = "导出功能暂不可用"
 DASH_MAP_STATUS_ALL = "全部状态"
 DASH_MAP_STATUS = "状态"
 DASH_MAP_FILE = "案件地图-{year}.{kind}"
 DASH_MAP_SHOWN = "显示 {n} 个案件（{placed} 个有定位）"
-DASH_MAP_HOTSPOT = "热点：{n} 个案件在此 {r} 米内（复发 {k} 次）"
 EVIDENCE_COLUMN = "证据"
 
 
@@ -587,7 +582,6 @@ IMPORT_JSON_WORDS = {
     "Extra data": "一行之后还有多余的内容（每行只能有一条记录）",
 }
 IMPORT_JSON_OTHER = "格式有误"
-IMPORT_RECURRENCE_EARLIER = "前案"
 
 # --- the 通报 (bulletin) PDFs ---------------------------------------------------------------------
 BULLETIN_TITLE_YEAR = "{year}年度“整脏治乱”考核通报"
@@ -655,14 +649,12 @@ BULLETIN_FILE_COMMUNITY = "通报-{period}-{community}{volume}.pdf"
 BULLETIN_FILE_VOLUME = "-第{n}册"
 BULLETIN_PACK_FILE = "通报-{period}.zip"
 BULLETIN_MONTH_STATUS_NOTE = "案件状态为通报生成当日的状态。"
-BULLETIN_MORE_PHOTOS = "另有 {n} 张照片"
 CLI_BULLETIN_WRITTEN = "已写出 {n} 个文件到 {dir}："
 CLI_BULLETIN_BAD_MONTH = "月份应为 {year} 年的月份，如 {year}-06，却是“{value}”"
 CLI_BULLETIN_MONTH_AND_AS_OF = "--month 和 --as-of 只能用一个"
 DASH_BULLETIN = "下载通报"
 DASH_BULLETIN_MONTH = "月份"
 DASH_BULLETIN_WHOLE_YEAR = "全年"
-DASH_BULLETIN_HINT = "通报（PDF，压缩包）：街道总表一份，每个社区一份，含每项扣分、加分的照片证据。"
 
 # --- case lists for others' systems (export.py) ----------------------------------------------------
 EXPORT_HEAD = ("案件编号", "案件 ID", "社区", "问题类别", "来源", "地点", "问题描述", "纬度", "经度", "发现时间",
