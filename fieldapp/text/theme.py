@@ -12,10 +12,10 @@ import flet as ft
 #: Family name the bundled font is registered under (`page.fonts`).
 FONT_FAMILY = "CJK"
 #: Path relative to the assets folder (assets/fonts/README.md tells its story).
-#: In the browser it is also preloaded from assets/assets/FontManifest.json (before
-#: Flutter's first frame) and answers Flutter's font-fallback fetches (assets/index.html):
-#: without both, text laid out before `page.fonts` arrives sent Flutter after Noto Sans SC
-#: slices that 404, and the retries garbled glyphs (docs/fonts.md).
+#: In the browser it is loaded before Flutter's first frame instead, as `CJK`
+#: (assets/assets/FontManifest.json) and as `Roboto`, the family of text laid out before
+#: the theme arrives (assets/assets/fonts/roboto.woff2 links to it): no text is ever laid
+#: out without its glyphs, so Flutter never fetches fallback fonts (docs/fonts.md).
 FONT_ASSET = "fonts/NotoSansSC-Subset.ttf"
 
 

@@ -223,7 +223,8 @@ class Shell:
 def setup_page(page: ft.Page) -> None:
     """Title, bundled CJK font, light high-contrast theme, edge-to-edge layout."""
     page.title = strings.APP_TITLE
-    page.fonts = {FONT_FAMILY: FONT_ASSET}
+    if not page.web:  # the browser has it before its first frame (assets/assets/FontManifest.json):
+        page.fonts = {FONT_FAMILY: FONT_ASSET}  # registering it again there only relays out every text
     page.theme = build_theme()
     page.theme_mode = ft.ThemeMode.LIGHT
     # Material's own words (date picker, menus, text-field counters) in zh-CN too

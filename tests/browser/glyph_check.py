@@ -38,8 +38,10 @@ class FontWatch:
         page.on("requestfailed", lambda r: self.requests.append(r.url))
 
     def problems(self) -> list[str]:
-        """Font requests that failed or left the machine, and any 4xx/5xx answer."""
+        """Font requests that failed or left the machine, any 4xx/5xx answer, and any font
+        fallback fetch: text laid out with a family lacking its characters (docs/fonts.md)."""
         out = list(self.bad)
+        out += [f"font fallback fetched {url}" for url in self.requests if "fallback=" in url]
         for url in self.requests:
             if url.startswith(self.local) or url.startswith("data:") or url.startswith("blob:"):
                 continue

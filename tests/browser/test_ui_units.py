@@ -133,12 +133,15 @@ def test_every_theme_text_style_names_the_cjk_font():
 
 
 def test_page_setup():
-    page = SimpleNamespace()
+    page = SimpleNamespace(web=False)  # the phone build: the font comes with page.fonts
     setup_page(page)
     assert page.title == strings.APP_TITLE
     assert page.fonts == {FONT_FAMILY: FONT_ASSET}
     assert (ASSETS_DIR / page.fonts[FONT_FAMILY]).is_file()
     assert page.theme_mode == ft.ThemeMode.LIGHT
+    browser = SimpleNamespace(web=True)  # the browser has it from the font manifest (docs/fonts.md)
+    setup_page(browser)
+    assert not hasattr(browser, "fonts") and browser.theme_mode == ft.ThemeMode.LIGHT
 
 
 # --- context --------------------------------------------------------------------------

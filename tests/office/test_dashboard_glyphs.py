@@ -8,6 +8,7 @@ fallback fonts used to 404 on every load).
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -18,7 +19,7 @@ from glyph_check import FontWatch, check_render, label_crops, node_boxes
 
 from fieldapp.office import words as strings
 
-RENDERS = 20
+RENDERS = int(os.environ.get("GLYPH_RENDERS", 20))  # more for a stress run (docs/fonts.md)
 
 RAIL = (strings.DASH_NAV_RANKING, strings.DASH_NAV_COMMUNITY, strings.DASH_NAV_CASES,
         strings.DASH_NAV_ENTRY, strings.DASH_NAV_FUND)
@@ -27,9 +28,7 @@ LABELS = {f"rail-{label}": (lambda page, label=label: page.get_by_role(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 12 §1 is open: now and then a glyph still drops or is drawn over another (e.g. 我 in the "
-    "我的案件 tab on the 14th reload); the fallback 404s are gone but the cause is not found"))
+@pytest.mark.flaky(reruns=0)  # a garbled glyph once in 20 loads is the bug itself: never rerun it away
 def test_dashboard_labels_render_identically_on_every_load(office_server, desktop):
     started = time.monotonic()
     watch = FontWatch(desktop, office_server.url)
