@@ -167,10 +167,10 @@ def test_the_report_names_the_marks_on_line_items_and_notes(work, store, clock, 
     sheet = load_workbook(path)[rules.community("C1").name]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     head = next(r for r in rows if r[0] == S.REPORT_ITEMS_HEAD[0] and r[-1] == S.REPORT_ITEMS_HEAD[-1])
-    col = head.index(S.REPORT_ITEMS_HEAD[-1])
-    by_case = {r[8]: r for r in rows if r[8] in (marked.case_id, plain.case_id) and r[1] is not None}
+    col, ids = head.index(S.REPORT_ITEMS_HEAD[-1]), head.index("完整 ID")
+    by_case = {r[ids]: r for r in rows if r[ids] in (marked.case_id, plain.case_id) and r[1] is not None}
     assert by_case[marked.case_id][col] == words and not by_case[plain.case_id][col]
-    assert any(r[0] and words in str(r[0]) and r[8] == marked.case_id for r in rows)  # the notes part
+    assert any(r[0] and words in str(r[0]) and r[ids] == marked.case_id for r in rows)  # the notes part
 
 
 def test_a_marked_case_rectified_on_time_still_shows_in_the_report(work, store, clock, now, rules):

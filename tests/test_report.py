@@ -54,7 +54,7 @@ def test_xlsx_ranking_sheet_has_the_numbers(rules, tmp_path):
 
 def test_xlsx_community_sheet_lists_every_line_item(rules, tmp_path):
     result, ids = example(rules)
-    wb = load_workbook(write_xlsx(result, rules, tmp_path / "r.xlsx"))
+    wb = load_workbook(write_xlsx(result, rules, tmp_path / "r.xlsx", {"staff-1": "王某"}.get))
     ws = wb["第一社区"]
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "类别") + 1
@@ -64,17 +64,20 @@ def test_xlsx_community_sheet_lists_every_line_item(rules, tmp_path):
             break
         items.append(r)
     assert [(r[0], _number(r[1]), r[2]) for r in items] == [
-        ("扣分", Decimal(-2), "A类 基础扣分"),
-        ("扣分", Decimal(-1), "B类 基础扣分"),
-        ("扣分", Decimal(-1), "B类 逾期或整改不到位加扣"),
-        ("扣分", Decimal("-0.1"), "D类 逾期或整改不到位加扣"),
+        ("扣分", Decimal(-2), "上级领导批示、省市整治办转办、中央和省级媒体曝光（基础扣分）"),
+        ("扣分", Decimal(-1), "市级媒体曝光、市民群众屡次反映未及时解决（基础扣分）"),
+        ("扣分", Decimal(-1), "市级媒体曝光、市民群众屡次反映未及时解决（逾期或整改不到位加扣）"),
+        ("扣分", Decimal("-0.1"), "办事处检查发现（逾期或整改不到位加扣）"),
         ("扣分", Decimal(-2), "同一问题再次出现"),
-        ("加分", Decimal(1), "M3 市级媒体集中报道或全市性表彰"),
-        ("加分", Decimal(1), "P3 区领导批示表扬、区整治办通报表扬"),
+        ("加分", Decimal(1), "市级媒体集中报道或全市性表彰"),
+        ("加分", Decimal(1), "区领导批示表扬、区整治办通报表扬"),
     ]
+    head = rows[start - 1]
+    # who registered each case or entered each bonus, by name: the office's directory names them
+    assert {r[head.index("登记人")] for r in items} == {"王某"}
     assert sum(_number(r[1]) for r in items) == Decimal("-4.1")
     late = items[2]
-    assert late[3] == S.REPORT_RECTIFIED_LATE.format(deadline="2022-06-10", day="2022-06-12") and late[8] == ids["B"]
+    assert late[3] == S.REPORT_RECTIFIED_LATE.format(deadline="2022-06-10", day="2022-06-12") and late[head.index("完整 ID")] == ids["B"]
     assert items[4][3] == S.REPORT_RECURRENCE_OF.format(earlier=ids["earlier"][:8])
     summary = {r[0]: r[1] for r in rows[2:10]}
     assert _number(summary["最终得分"]) == Decimal("84.9") and _number(summary["综合得分"]) == 89

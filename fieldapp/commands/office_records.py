@@ -127,6 +127,7 @@ def run_template(args, *, out=None) -> int:
 def run_score(args, *, now: datetime | None = None, out=None) -> int:
     from fieldapp.domain.scoring import evaluation_instant, score_year
     from fieldapp.office.report import format_table, to_json, write_xlsx
+    from fieldapp.ui.names import Names
 
     out = out or sys.stdout
     rules = _rules(args.year, out, args.data_dir or default_office_dir())
@@ -135,11 +136,12 @@ def run_score(args, *, now: datetime | None = None, out=None) -> int:
     at = evaluation_instant(rules, args.as_of, now or datetime.now(timezone.utc))
     with open_office_store(args.data_dir or default_office_dir(), rules) as store:
         result = score_year(rules, store.events(), at)
+        names = Names.of_office(store)  # the xlsx's 登记人 by name
     if args.json:
         print(json.dumps(to_json(result, rules), ensure_ascii=False, indent=2), file=out)
     else:
         print(format_table(result, rules), file=out)
     if args.xlsx:
-        path = write_xlsx(result, rules, args.xlsx)
+        path = write_xlsx(result, rules, args.xlsx, names)
         print(S.CLI_REPORT_WRITTEN.format(path=path), file=sys.stderr if args.json else out)
     return 0

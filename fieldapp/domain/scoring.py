@@ -124,6 +124,7 @@ class LineItem(NamedTuple):
     earlier: tuple[str, ...] = ()  # recurrence: the earlier case(s)
     label: str = ""  # the case's place/note, or the bonus description
     marks: tuple[str, ...] = ()  # the case's evidence marks (domain/evidence.py)
+    by: str = ""  # the actor id of who registered the case or entered the bonus
 
 
 class Note(NamedTuple):
@@ -353,7 +354,7 @@ class _CommunityData:
         self.survey_counts: dict[str, int] = {}  # answer -> count, answered before the evaluation instant
         self.survey_later = 0  # answered in the year but at/after the evaluation instant
         self.tallies: dict[str, tuple[date, dict]] = {}  # event id -> (date, counts)
-        self.bonuses: dict[str, tuple[date, str, str]] = {}  # event id -> (date, code, description)
+        self.bonuses: dict[str, tuple[date, str, str, str]] = {}  # event id -> (date, code, description, actor)
         self.cache = None  # (superior, office, satisfaction, bonus items, bonus total, notes)
 
 
@@ -700,7 +701,7 @@ class Scoreboard:
         data = self._community(d.community, event.id)
         if data is None:
             return None
-        data.bonuses[event.id] = (d.date, d.code, d.description)
+        data.bonuses[event.id] = (d.date, d.code, d.description, event.actor)
         data.cache = None
         return d.community
 
@@ -859,7 +860,7 @@ class Scoreboard:
             line_items = tuple(
                 LineItem(community, DEDUCTION, rule_code, points, link_event if reason == R_RECURRENCE else reg.id,
                          reason, case_id, c.source, on, deadline, late_at if rule_code == further_rule else None,
-                         earlier_ids if reason == R_RECURRENCE else (), c.label, marks)  # fmt: skip
+                         earlier_ids if reason == R_RECURRENCE else (), c.label, marks, reg.actor)  # fmt: skip
                 for rule_code, points, reason in items
             )
             for _rule, points, _reason in items:
@@ -919,14 +920,15 @@ class Scoreboard:
                 notes.append(Note(N_NO_DATA, code, None, name))
         # bonuses
         items = []
-        for event_id, (d, bonus_code, description) in data.bonuses.items():
+        for event_id, (d, bonus_code, description, actor) in data.bonuses.items():
             if d > day:
                 later += 1
                 continue
             points = self._bonus_points.get(bonus_code)
             if points is None:
                 continue
-            items.append(LineItem(code, BONUS, bonus_code, points, event_id, R_AWARDED, on=d, label=description))
+            items.append(LineItem(code, BONUS, bonus_code, points, event_id, R_AWARDED, on=d, label=description,
+                                  by=actor))
         items.sort(key=lambda i: (i.on, i.rule, i.event_id))
         bonus_total = sum((i.points for i in items), ZERO)
         if later:

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from fieldapp.domain import scoring as sc
 from fieldapp.domain.rules import Rules
@@ -46,14 +46,20 @@ def signed(value: Decimal) -> str:
 
 
 def rule_text(item: sc.LineItem, rules: Rules) -> str:
+    """A line item's rule in the plan's words: a source or bonus by its name in the rules,
+    never by its letter or code (the code only where the rules no longer know it)."""
     if item.kind == sc.BONUS:
         try:
-            return f"{item.rule} {rules.bonus(item.rule).name}"
+            return rules.bonus(item.rule).name
         except KeyError:
             return item.rule
     if item.rule == "recurrence":
         return REASON_WORDS[sc.R_RECURRENCE]
     source, _, part = item.rule.partition(".")
+    try:
+        source = rules.source(source).name
+    except KeyError:
+        pass
     return S.REPORT_RULE.format(source=source, part=SOURCE_WORDS.get(part, part))
 
 
@@ -213,6 +219,7 @@ def _item(item: sc.LineItem, rules: Rules) -> dict:
         "earlier": list(item.earlier),
         "label": item.label,
         "marks": list(item.marks),
+        "by": item.by,
         "text": item_text(item, rules),
     }
 
@@ -275,8 +282,12 @@ def _num(value: Decimal | None, places: bool = True):
     return value.quantize(Q2, ROUND_HALF_UP) if places else value
 
 
-def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
-    """排名 (ranking), one sheet per community with its line items, 奖惩基金, 说明."""
+def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path,
+               people: Callable[[str], str] = str) -> Path:
+    """排名 (ranking), one sheet per community with its line items, 奖惩基金, 说明.
+
+    `people` names whoever registered a case or entered a bonus from their actor id (the
+    office's directory, `Names.of_office`): the 登记人 column shows people, not ids."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -346,7 +357,7 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
                 reason_text(item, rules), item.on.isoformat() if item.on else "",
                 item.deadline.isoformat() if item.deadline else "",
                 case_ref(item.case_id) if item.case_id else S.REPORT_EVENT_REF.format(id=short(item.event_id)),
-                item.label, item.case_id or item.event_id, marks_text(item.marks),
+                item.label, people(item.by) if item.by else "", item.case_id or item.event_id, marks_text(item.marks),
             ])  # fmt: skip
             row += 1
             cs.cell(row, 2).number_format = "+0.0#;-0.0#;0"
@@ -354,8 +365,8 @@ def write_xlsx(result: sc.YearScore, rules: Rules, path: str | Path) -> Path:
             cs.append([])
             header(cs, list(S.REPORT_NOTES_HEAD))
             for note in c.notes:
-                cs.append([note_text(note, names), "", "", "", "", "", short(note.case_id), "", note.case_id or ""])
-        widths(cs, [10, 8, 26, 34, 12, 12, 14, 30, 38, 24])
+                cs.append([note_text(note, names), "", "", "", "", "", short(note.case_id), "", "", note.case_id or ""])
+        widths(cs, [10, 8, 30, 34, 12, 12, 14, 30, 10, 38, 24])
 
     if result.fund is not None:
         fs = wb.create_sheet(S.REPORT_SHEET_FUND)

@@ -101,7 +101,6 @@ DASH_NOTE_TEXTS = {
     "unverified": "案件“{case}”（来源：{source}）尚未核查属实，不计分",
     "exemption_ignored": "案件“{case}”（来源：{source}）不适用免于加扣，已忽略",
 }
-DASH_RULE_SOURCE = "{source}：{part}"  # a line item's rule: its source by name, and base or further
 
 # --- 案件 ---------------------------------------------------------------------------------
 DASH_CASES_TITLE = "案件"
@@ -287,7 +286,8 @@ REPORT_TABLE_HEAD = ("名次", "社区", "上级考核", "本办考核", "群众
 REPORT_RANKING_HEAD = ("名次", "社区", "上级考核", "月数", "本办考核", "次数", "群众满意度", "受访人数",
                        "综合得分", "扣分", "加分", "最终得分", "并列")
 REPORT_SUMMARY_HEAD = ("项目", "得分", "依据", "权重")
-REPORT_ITEMS_HEAD = ("类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "完整 ID", "证据存疑")
+REPORT_ITEMS_HEAD = ("类别", "分值", "规则", "说明", "日期", "整改期限", "案件/事件", "地点/内容", "登记人", "完整 ID",
+                     "证据存疑")
 REPORT_NOTES_HEAD = ("说明",)
 REPORT_FUND_HEAD = ("角色", "每人（元）", "人数", "金额（元）", "姓名")
 REPORT_READINGS_HEAD = ("本报告所依据的规则解读",)
@@ -311,8 +311,8 @@ REPORT_CASE_REF_LABELLED = "{ref}（{label}）"
 REPORT_EVENT_REF = "事件 {id}"
 
 # --- the report: sentences with values (fieldapp/office/report.py) -------------------------------
-#: a line item's rule: "A类 基础扣分"
-REPORT_RULE = "{source}类 {part}"
+#: a line item's rule: its source by name, and base or further ("办事处检查发现（基础扣分）")
+REPORT_RULE = "{source}（{part}）"
 #: a line item's reason, where the plain REPORT_REASON_WORDS are not enough
 REPORT_RECTIFIED_LATE = "期限 {deadline}，{day} 才整改到位"
 REPORT_NOT_RECTIFIED = "期限 {deadline} 已过，未整改到位"

@@ -15,7 +15,7 @@ from fieldapp.domain import scoring as sc
 from fieldapp.office.dashboard import widgets as w
 from fieldapp.office.dashboard.context import DashContext
 from fieldapp.office.dashboard.routes import FINAL, LIVE
-from fieldapp.office.report import SOURCE_WORDS, case_ref, note_text, reason_text, rule_text
+from fieldapp.office.report import case_ref, note_text, reason_text, rule_text
 from fieldapp.text import fmt
 from fieldapp.office import words as strings
 from fieldapp.text.theme import Palette
@@ -28,20 +28,6 @@ def _component_tile(name: str, value: str, detail: str, weight) -> ft.Control:
         w.small(detail),
         padding=12, spacing=4, expand=1,
     )  # fmt: skip
-
-
-def rule_words(item: sc.LineItem, rules) -> str:
-    """A line item's rule as the screen says it: a source or bonus by its name in the rules, never
-    by its letter or code (the report's rule_text says ``A类 基础扣分``)."""
-    code, _, part = item.rule.partition(".")
-    try:
-        if item.kind == sc.BONUS:
-            return rules.bonus(item.rule).name
-        if part:
-            return strings.DASH_RULE_SOURCE.format(source=rules.source(code).name, part=SOURCE_WORDS.get(part, part))
-    except KeyError:
-        pass
-    return rule_text(item, rules)
 
 
 def reason_words(item: sc.LineItem, rules) -> str:
@@ -173,7 +159,7 @@ class CommunityScreen:
             rows.append(w.row([
                 w.cell_text(strings.DASH_DEDUCTION if is_deduction else strings.DASH_BONUS, identifier=f"item-{n}"),
                 w.cell_text(w.points(item.points), bold=True, colour=Palette.OVERDUE if is_deduction else Palette.RECTIFIED),
-                w.cell_text(rule_words(item, rules), width=190, max_lines=3),
+                w.cell_text(rule_text(item, rules), width=190, max_lines=3),
                 w.cell_text(reason_words(item, rules), width=230),
                 w.cell_text(fmt.date_full(item.on) if item.on else ""),
                 w.cell_text(item.label, width=260),

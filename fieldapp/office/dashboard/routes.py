@@ -24,6 +24,7 @@ from fastapi import HTTPException
 from fastapi.responses import Response
 
 from fieldapp.office.dashboard.desk import Desk
+from fieldapp.ui.names import Names
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -31,12 +32,12 @@ EXPORT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8", "geojson": "appl
 LIVE, FINAL = "live", "final"
 
 
-def report_bytes(result, rules) -> bytes:
+def report_bytes(result, rules, people=str) -> bytes:
     """write_xlsx into memory (it writes a path: a temp file, read back and removed)."""
     from fieldapp.office.report import write_xlsx
 
     with tempfile.TemporaryDirectory(prefix="fieldapp-report-") as tmp:
-        path = write_xlsx(result, rules, Path(tmp) / "report.xlsx")
+        path = write_xlsx(result, rules, Path(tmp) / "report.xlsx", people)
         return path.read_bytes()
 
 
@@ -72,7 +73,8 @@ def add_routes(app, desk: Desk) -> None:
             raise HTTPException(status_code=404, detail="no such report")
         snap = (await desk.board(year)).snapshot()
         result = snap.live if which == LIVE else snap.final
-        data = await asyncio.get_running_loop().run_in_executor(None, report_bytes, result, desk.rules_for(year))
+        names = await desk.read(Names.of_office)  # 登记人 by name
+        data = await asyncio.get_running_loop().run_in_executor(None, report_bytes, result, desk.rules_for(year), names)
         return attachment(data, report_filename(year, which, result.evaluation_day))
 
     @app.get("/templates/{kind}.xlsx", include_in_schema=False)
