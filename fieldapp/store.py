@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from fieldapp.domain import deadlines
-from fieldapp.domain.events import CASE_EVENT_TYPES, Event, PhotoAdded, SurveyAnswered
+from fieldapp.domain.events import CASE_EVENT_TYPES, Event, PhotoAdded, SurveyAnswered, content_hash_of
 from fieldapp.domain.geo import Position, bounding_box
 from fieldapp.domain.projection import OPEN, STATUSES, CaseState, case_status, project_case
 from fieldapp.domain.recurrence import Candidate, NearbyCase, nearby_cases
@@ -218,31 +218,41 @@ class Store:
         self.db = Database(conn)
         self.db.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed append survives a power cut, not only a killed process.
+        self.durable = durable
         self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.write():  # two processes opening a new file must not both migrate it
             migrations.apply(self.db)
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self, *, fsync: bool = True) -> Iterator[Database]:
         """A write transaction that takes the write lock up front.
 
         A deferred BEGIN that reads and then writes can fail at once with
         "database is locked" when another connection wrote meanwhile (WAL);
         BEGIN IMMEDIATE waits for the lock instead (up to the busy timeout).
-        Nested use becomes a savepoint.
+        Nested use becomes a savepoint. `fsync=False`: this commit is not
+        fsynced (synchronous=NORMAL for it): it survives a killed process, and
+        a power cut only if a later commit was fsynced (WAL keeps commits in order).
         """
         if self.db.conn.in_transaction:
             with self.db.atomic():
                 yield self.db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        relaxed = self.durable and not fsync
+        if relaxed:
+            self.db.execute("PRAGMA synchronous=NORMAL")
         try:
-            yield self.db
-        except BaseException:
-            self.db.conn.rollback()
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.conn.rollback()
+                raise
+            self.db.execute("COMMIT")
+        finally:
+            if relaxed:
+                self.db.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         self.db.close()
@@ -261,110 +271,135 @@ class Store:
         A known id with the same content is a `duplicate` (a harmless resend); a
         known id with different content is a `conflict` and overwrites nothing.
         With assign_server_seq (the office), each new event gets the next server_seq.
+
+        A few SQL statements for the whole batch, not a few per event: every SQLite call lets
+        the interpreter go to other threads, and on a busy office (fifty phones uploading) the
+        writer thread then waits to get it back — that wait, not SQLite, was most of a push.
         """
         events = list(events)
+        if not events:
+            return []
         results: list[AppendResult] = []
-        touched_cases: set[str] = set()
         stored_at = datetime.now(timezone.utc).isoformat()
         with self.write():
-            for event in events:
-                content_hash = event.content_hash()
-                known = self.db.execute(
-                    "SELECT content_hash, seq FROM events WHERE id = ?", [event.id]
-                ).fetchone()
-                if known is not None:
-                    status = DUPLICATE if known[0] == content_hash else CONFLICT
+            wires = [event.to_dict() for event in events]
+            known = self._known([event.id for event in events])  # id -> (content hash, seq)
+            seq = self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+            rows, learnt, fresh = [], [], []
+            for event, wire in zip(events, wires):
+                content_hash = content_hash_of(wire)
+                seen = known.get(event.id)
+                if seen is not None:
+                    status = DUPLICATE if seen[0] == content_hash else CONFLICT
                     if status == DUPLICATE and event.server_seq is not None:
-                        self._learn_server_seq(event)
-                    results.append(AppendResult(event.id, status, known[1]))
+                        learnt.append((event.server_seq, event.id))
+                    results.append(AppendResult(event.id, status, seen[1]))
                     continue
-                seq = self._insert(event, content_hash, stored_at, assign_server_seq)
+                seq += 1  # what SQLite would give (max + 1), written out so one statement takes many rows
+                known[event.id] = (content_hash, seq)
+                rows.append((seq, event.id, event.type, event.subject, event.case_id,
+                             json.dumps(wire["payload"], ensure_ascii=False, sort_keys=True), event.actor,
+                             event.device, wire["recorded_at"], content_hash,
+                             seq if assign_server_seq else event.server_seq, stored_at))
                 results.append(AppendResult(event.id, ACCEPTED, seq))
-                if event.type in CASE_EVENT_TYPES:
-                    touched_cases.add(event.case_id)
-                self._project_other(event)
-            for case_id in touched_cases:
-                self._refresh_case(case_id)
+                fresh.append(event)
+            touched = list(dict.fromkeys(e.case_id for e in fresh if e.type in CASE_EVENT_TYPES))
+            earlier = self._events_of_cases(touched)  # before this batch's rows go in
+            self._insert_rows("INSERT INTO events (seq, id, type, subject, case_id, payload, actor, device, "
+                              "recorded_at, content_hash, server_seq, stored_at)", rows)
+            if learnt:
+                self.db.conn.executemany(
+                    "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", learnt)
+            self._project_others(fresh)
+            for case_id in touched:
+                earlier.setdefault(case_id, [])
+            for event in fresh:
+                if event.case_id in earlier and event.type in CASE_EVENT_TYPES:
+                    earlier[event.case_id].append(event)
+            self._refresh_cases(earlier)
         return results
 
-    def _insert(self, event: Event, content_hash: str, stored_at: str, assign_server_seq: bool) -> int:
-        d = event.to_dict()
-        cursor = self.db.execute(
-            """INSERT INTO events (id, type, subject, case_id, payload, actor, device,
-                   recorded_at, content_hash, server_seq, stored_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                event.id,
-                event.type,
-                event.subject,
-                event.case_id,
-                json.dumps(d["payload"], ensure_ascii=False, sort_keys=True),
-                event.actor,
-                event.device,
-                d["recorded_at"],
-                content_hash,
-                None if assign_server_seq else event.server_seq,
-                stored_at,
-            ],
-        )
-        seq = cursor.lastrowid
-        if assign_server_seq:
-            self.db.execute("UPDATE events SET server_seq = seq WHERE seq = ?", [seq])
-        return seq
+    def _known(self, ids: list[str]) -> dict[str, tuple[str, int]]:
+        """(content hash, seq) of those of these event ids already stored, in one query."""
+        rows = self.db.execute(
+            "SELECT id, content_hash, seq FROM events WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)]).fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
 
-    def _learn_server_seq(self, event: Event) -> None:
-        self.db.execute(
-            "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL",
-            [event.server_seq, event.id],
-        )
+    def _events_of_cases(self, case_ids: list[str]) -> dict[str, list[Event]]:
+        """The stored events of these cases, by case, read in one step (one row of JSON: the
+        columns read are text and integers, which JSON carries exactly)."""
+        if not case_ids:
+            return {}
+        packed = self.db.execute(
+            """SELECT json_group_array(json_array(id, type, payload, actor, device, recorded_at, server_seq,
+                                                  case_id))
+               FROM (SELECT * FROM events WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY seq)""",
+            [json.dumps(case_ids)]).fetchone()[0]
+        found: dict[str, list[Event]] = {}
+        for id_, type_, payload, actor, device, recorded_at, server_seq, case_id in json.loads(packed):
+            found.setdefault(case_id, []).append(_event_from_row({
+                "id": id_, "type": type_, "payload": payload, "actor": actor, "device": device,
+                "recorded_at": recorded_at, "server_seq": server_seq}))
+        return found
 
-    def _project_other(self, event: Event) -> None:
-        """Projections that are not per case and are simple inserts."""
-        data = event.data
-        if isinstance(data, SurveyAnswered):
-            self.db.execute(
-                """INSERT OR IGNORE INTO surveys (survey_id, community, answer, comment, answered_at, actor,
-                                                  answered_utc) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [data.survey_id, data.community, data.answer, data.comment, data.answered_at.isoformat(), event.actor,
-                 utc_key(data.answered_at)],
-            )
-        elif isinstance(data, PhotoAdded):
-            pos = data.position
-            self.db.execute(
-                "INSERT OR IGNORE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    data.sha256,
-                    data.case_id,
-                    data.stage,
-                    data.width,
-                    data.height,
-                    data.size_bytes,
-                    data.taken_at,
-                    pos.lat if pos else None,
-                    pos.lon if pos else None,
-                    event.id,
-                ],
-            )
-
-    def _refresh_case(self, case_id: str) -> None:
-        state = project_case(self.case_events(case_id), self.tz)
-        if state is None:  # its registration has not arrived yet: keep the events, no row
+    def _insert_rows(self, insert: str, rows: list[Sequence], chunk: int = 100) -> None:
+        """`insert` ("INSERT INTO t (a, b)") of many rows, `chunk` rows a statement (VALUES (…), (…)):
+        bound parameters, so every value goes in exactly as one row at a time would put it."""
+        if not rows:
             return
-        values = _case_row_values(state)
-        self.db.execute("INSERT OR REPLACE INTO cases VALUES (" + ", ".join("?" * len(values)) + ")", values)
+        one = "(" + ", ".join("?" * len(rows[0])) + ")"
+        for start in range(0, len(rows), chunk):
+            part = rows[start:start + chunk]
+            self.db.execute(f"{insert} VALUES " + ", ".join([one] * len(part)),
+                            [value for row in part for value in row])
+
+    def _project_others(self, events: Iterable[Event]) -> None:
+        """Projections that are not per case and are simple inserts (in the events' order: the
+        first of two rows with one key stays)."""
+        surveys, photos = [], []
+        for event in events:
+            data = event.data
+            if isinstance(data, SurveyAnswered):
+                surveys.append((data.survey_id, data.community, data.answer, data.comment,
+                                data.answered_at.isoformat(), event.actor, utc_key(data.answered_at)))
+            elif isinstance(data, PhotoAdded):
+                pos = data.position
+                photos.append((data.sha256, data.case_id, data.stage, data.width, data.height, data.size_bytes,
+                               data.taken_at, pos.lat if pos else None, pos.lon if pos else None, event.id))
+        self._insert_rows("INSERT OR IGNORE INTO surveys (survey_id, community, answer, comment, answered_at, "
+                          "actor, answered_utc)", surveys)
+        self._insert_rows("INSERT OR IGNORE INTO photos", photos)
+
+    def _refresh_cases(self, events_by_case: dict[str, list[Event]]) -> None:
+        """Fold each case from all its events and write the rows; a case whose registration has
+        not arrived yet keeps its events and gets no row."""
+        rows = []
+        for events in events_by_case.values():
+            state = project_case(events, self.tz)
+            if state is not None:
+                rows.append(_case_row_values(state))
+        self._insert_rows("INSERT OR REPLACE INTO cases", rows, chunk=50)
 
     def rebuild_projections(self) -> None:
         """Drop every projection and fold it again from the log, in one transaction."""
         with self.write():
             for table in ("cases", "photos", "surveys"):
                 self.db.execute(f"DELETE FROM {table}")
-            case_ids = set()
+            case_ids: dict[str, None] = {}
+            others = []
             for event in self.events():
                 if event.type in CASE_EVENT_TYPES:
-                    case_ids.add(event.case_id)
-                self._project_other(event)
-            for case_id in case_ids:
-                self._refresh_case(case_id)
+                    case_ids[event.case_id] = None
+                others.append(event)
+                if len(others) >= 1000:
+                    self._project_others(others)
+                    others = []
+            self._project_others(others)
+            ids = list(case_ids)
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                self._refresh_cases({case_id: [] for case_id in part} | self._events_of_cases(part))
 
     # --- meta -------------------------------------------------------------------
 

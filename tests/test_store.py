@@ -55,16 +55,16 @@ def test_a_failing_append_leaves_nothing_behind(store, rules, inspector, office,
     class Boom(Exception):
         pass
 
-    original = store._refresh_case
+    original = store._refresh_cases
 
-    def explode(case_id):
-        original(case_id)
+    def explode(events_by_case):
+        original(events_by_case)
         raise Boom()
 
-    store._refresh_case = explode  # fault injected after the rows were written
+    store._refresh_cases = explode  # fault injected after the rows were written
     with pytest.raises(Boom):
         store.append(events)
-    store._refresh_case = original
+    store._refresh_cases = original
     assert store.event_count() == 0
     assert snapshot(store) == before
 

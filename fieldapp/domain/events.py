@@ -608,10 +608,7 @@ class Event:
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical content: tells a re-sent event from a different one."""
-        body = self.to_dict()
-        body.pop("server_seq", None)
-        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return content_hash_of(self.to_dict())
 
     def sort_key(self) -> tuple[datetime, str]:
         """A total order made only of the event's content, so any arrival order folds alike."""
@@ -642,6 +639,14 @@ class Event:
             recorded_at=v.aware_time(d, "recorded_at"),
             server_seq=seq,
         )
+
+
+def content_hash_of(body: dict) -> str:
+    """`Event.content_hash` of an event's `to_dict()` (its server_seq left out), for a caller that
+    has the dict already (the Store writes the same dict's payload)."""
+    content = {k: v for k, v in body.items() if k != "server_seq"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def new_event(data: Payload, *, actor: str, device: str, now: datetime) -> Event:

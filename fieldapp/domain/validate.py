@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -44,15 +43,16 @@ def choice(data: dict, key: str, options) -> str:
     return value
 
 
+# str(uuid.UUID(x)) == x exactly when x is this (what uuid.UUID's canonical form is), checked
+# without making a UUID: every event's id and case id pass here.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def uuid_text(data: dict, key: str) -> str:
     """A UUID in its canonical lowercase form, so that one id has one spelling."""
     value = data.get(key)
-    if isinstance(value, str):
-        try:
-            if str(uuid.UUID(value)) == value:
-                return value
-        except ValueError:
-            pass
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return value
     raise EventError(f"{key}: expected a lowercase UUID, got {value!r}")
 
 
