@@ -4,6 +4,10 @@
 refused ones, appends the rest in one transaction (each case's projection refreshed
 once), records conflicts, and makes the photos they name durable before the events
 commit. It returns one result per event, in order, and the highest seq now stored.
+
+A photo may be named only if the office has it (`on_office`) and it is the device's to name
+(policy.photo_rule: it uploaded the bytes, or the photo belongs to a case it may see); any
+other is `missing_blob` to it, whichever way the events came.
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ from sync import protocol as p
 from sync import storage
 
 
-def take_events(store: Store, device: auth.Device, raw_events: list, has_blob: Callable[[str], bool],
+def take_events(store: Store, device: auth.Device, raw_events: list, on_office: Callable[[str], bool],
                 sync_dirs: Callable[[], None]) -> tuple[list[dict], int]:  # fmt: skip
     results: list[dict | None] = []
     passed: list[tuple[int, object]] = []  # (index in results, event)
     batch_cases: dict[str, str] = {}
     batch_facts: dict[str, tuple] = {}  # the same cases' (community, category, found_at): recurrence checks
     with store.write():  # one transaction, one fsync for the whole batch
+        # What the checks read, for the whole batch at once (few SQLite calls: see Store.append).
+        usable = policy.photo_rule(store, device, on_office, (sha for raw in raw_events for sha in p.photo_hashes(raw)))
+        cases = policy.CaseFacts.of_batch(store, raw_events)
         for raw in raw_events:
-            verdict = policy.judge(raw, device, store, has_blob, batch_cases, batch_facts)
+            verdict = policy.judge(raw, device, store, usable, batch_cases, batch_facts, cases)
             if verdict.event is not None:
                 passed.append((len(results), verdict.event))
                 results.append(None)

@@ -174,7 +174,9 @@ def import_outbox(data_dir: str | Path, store: Store, source: str | Path | bytes
     """Check the whole file, store its photos, then take its events as a push would.
 
     Nothing is stored from a file that fails a check (not an outbox, changed, from an
-    unknown or revoked phone). Photos go in first, each only if its bytes hash to its name.
+    unknown or revoked phone). Photos go in first, each only if its bytes hash to its name,
+    and count as the phone's uploads: its events may name them, and other photos only as a
+    push may (policy.photo_rule — a photo of a case the phone may see).
     """
     try:
         z = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
@@ -204,13 +206,19 @@ def import_outbox(data_dir: str | Path, store: Store, source: str | Path | bytes
         result = Imported(device.device_id, device.inspector, events=len(raw_events))
         blobs = BlobStore(storage.office_photo_dir(data_dir))
         try:
-            new_photos = [sha for sha in dict.fromkeys(manifest["photos"]) if not blobs.has(sha)]
-            result.photos_known = len(set(manifest["photos"])) - len(new_photos)
-            for sha in new_photos:  # every photo checked before any is stored
-                _check_photo(z, sha, limits.max_blob_bytes)
+            listed = list(dict.fromkeys(manifest["photos"]))
+            new_photos = [sha for sha in listed if not blobs.has(sha)]
+            result.photos_known = len(listed) - len(new_photos)
+            # Every photo checked before any is stored — those the office has too: the file's bytes
+            # are what makes a photo the phone's to name, as an upload's are.
+            sizes = {sha: _check_photo(z, sha, limits.max_blob_bytes) for sha in listed}
             for sha in new_photos:
                 _store_photo(z, blobs, sha)
                 result.photos_stored += 1
+            if listed:
+                at = storage.iso(datetime.now(timezone.utc))
+                with store.write():
+                    storage.record_uploads(store, [(sha, device.device_id, sizes[sha], at) for sha in listed])
             identity = storage.ServerIdentity(data_dir).follow(store)
             step = limits.max_events_per_push
             for start in range(0, len(raw_events), step):
@@ -229,7 +237,8 @@ def _photo_info(z: zipfile.ZipFile, sha: str) -> zipfile.ZipInfo:
         raise OutboxError("damaged", f"photo {sha[:12]}… is listed but not in the file") from None
 
 
-def _check_photo(z: zipfile.ZipFile, sha: str, max_bytes: int) -> None:
+def _check_photo(z: zipfile.ZipFile, sha: str, max_bytes: int) -> int:
+    """The photo's size, once its bytes in the file hash to its name."""
     info = _photo_info(z, sha)
     if info.file_size > max_bytes:
         raise OutboxError("too_large", f"photo {sha[:12]}… of {info.file_size} bytes")
@@ -242,6 +251,7 @@ def _check_photo(z: zipfile.ZipFile, sha: str, max_bytes: int) -> None:
         raise OutboxError("damaged", f"photo {sha[:12]}…: {exc}") from None
     if digest.hexdigest() != sha:
         raise OutboxError("damaged", f"photo {sha[:12]}… does not hash to its name")
+    return info.file_size
 
 
 def _store_photo(z: zipfile.ZipFile, blobs: BlobStore, sha: str) -> None:

@@ -22,6 +22,7 @@ import dataclasses
 import json
 from datetime import datetime
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from fieldapp.domain.events import (
     COMMUNITY,
@@ -68,11 +69,41 @@ def case_community(store: Store, case_id: str) -> str | None:
     return row[0] if row else None
 
 
-def case_facts(store: Store, case_id: str) -> tuple[str, str, str] | None:
-    """(community, lifecycle, source) the office has for a case, or None if it has no such case."""
-    row = store.db.execute("SELECT community, lifecycle, source FROM cases WHERE case_id = ?",
-                           [case_id]).fetchone()
-    return (row[0], row[1], row[2]) if row else None
+class CaseFacts:
+    """What the office has for the cases a batch names — (community, lifecycle, source, category,
+    found_at) — read in one query up front, then asked per event; a case not named up front is
+    read when asked. Valid while the `cases` table does not change (a batch is judged whole
+    before any of it is appended): on a busy office every SQLite call costs the writer a wait
+    for the interpreter, so one query a batch rather than one an event."""
+
+    def __init__(self, store: Store, case_ids=()):
+        self.store = store
+        ids = [c for c in dict.fromkeys(case_ids) if isinstance(c, str)]
+        self._rows: dict[str, tuple | None] = dict.fromkeys(ids)
+        if ids:
+            packed = store.db.execute(
+                """SELECT json_group_array(json_array(case_id, community, lifecycle, source, category, found_at))
+                   FROM cases WHERE case_id IN (SELECT value FROM json_each(?))""", [json.dumps(ids)]).fetchone()[0]
+            for row in json.loads(packed):
+                self._rows[row[0]] = tuple(row[1:])
+
+    @classmethod
+    def of_batch(cls, store: Store, raw_events: list) -> "CaseFacts":
+        """For the cases a pushed batch names (its events' and recurrence links' case ids)."""
+        ids = []
+        for raw in raw_events:
+            payload = raw.get("payload") if isinstance(raw, dict) else None
+            if isinstance(payload, dict):
+                ids += [payload.get("case_id"), payload.get("earlier_case_id")]
+        return cls(store, ids)
+
+    def get(self, case_id: str) -> tuple | None:
+        if case_id not in self._rows:
+            row = self.store.db.execute(
+                "SELECT community, lifecycle, source, category, found_at FROM cases WHERE case_id = ?",
+                [case_id]).fetchone()
+            self._rows[case_id] = tuple(row) if row else None
+        return self._rows[case_id]
 
 
 def event_photos(event: Event) -> tuple[str, ...]:
@@ -85,21 +116,23 @@ def event_photos(event: Event) -> tuple[str, ...]:
 
 
 def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict[str, str],
-          batch_facts: dict[str, tuple] | None = None) -> Verdict:
+          batch_facts: dict[str, tuple] | None = None, cases: CaseFacts | None = None) -> Verdict:
     """Parse and authorise one pushed event.
 
-    `has_blob(sha)` says whether the office has a photo; `batch_cases` maps the cases
-    registered earlier in the same batch (not stored yet) to their community, and is
+    `has_blob(sha)` says whether the device may name a photo (`photo_rule`); `batch_cases` maps
+    the cases registered earlier in the same batch (not stored yet) to their community, and is
     updated here when a registration passes; `batch_facts` (if given) to their (community,
-    category, found_at), for checking a recurrence link to or from them.
+    category, found_at), for checking a recurrence link to or from them; `cases` the office's
+    facts of the cases (`CaseFacts`; read here when not given).
     """
+    cases = cases if cases is not None else CaseFacts(store)
     event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
     try:
         event = Event.from_dict(raw)
     except EventError as exc:
         return _refuse(event_id, p.REASON_INVALID, str(exc))
-    # The office assigns server_seq; whatever the phone sent is not ours to keep.
-    event = dataclasses.replace(event, server_seq=None)
+    if event.server_seq is not None:  # the office assigns server_seq; whatever the phone sent is not ours
+        event = dataclasses.replace(event, server_seq=None)
     if p.is_trial_id(event.actor) or p.is_trial_id(event.device):
         return _refuse(event.id, p.REASON_TRIAL, "sample data (trial mode) is never taken")
     if event.actor not in device.actors:
@@ -113,7 +146,8 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
     claimed = getattr(event.data, "community", None)
     facts = None
     if event.case_id is not None:
-        facts = case_facts(store, event.case_id)
+        row = cases.get(event.case_id)
+        facts = row[:3] if row else None
         known = facts[0] if facts else batch_cases.get(event.case_id)
         if known is None and not isinstance(event.data, CaseRegistered):
             return _refuse(event.id, p.REASON_UNKNOWN_CASE, f"no registered case {event.case_id}")
@@ -128,7 +162,7 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
         if refused is not None:
             return _refuse(event.id, *refused)
     if isinstance(event.data, (RecurrenceProposed, RecurrenceConfirmed)):
-        refused = _recurrence_refusal(store, event, batch_facts or {})
+        refused = _recurrence_refusal(cases, event, batch_facts or {})
         if refused is not None:
             return _refuse(event.id, p.REASON_RECURRENCE, refused)
     missing = [sha for sha in event_photos(event) if not has_blob(sha)]
@@ -141,24 +175,24 @@ def judge(raw: object, device: Device, store: Store, has_blob, batch_cases: dict
     return Verdict(event, None)
 
 
-def _link_facts(store: Store, case_id: str, batch_facts: dict[str, tuple]) -> tuple | None:
+def _link_facts(known: CaseFacts, case_id: str, batch_facts: dict[str, tuple]) -> tuple | None:
     """(community, category, found_at, lifecycle) of a case the office has or this batch registers."""
-    row = store.db.execute("SELECT community, category, found_at, lifecycle FROM cases WHERE case_id = ?",
-                           [case_id]).fetchone()  # fmt: skip
+    row = known.get(case_id)
     if row is not None:
-        return row[0], row[1], datetime.fromisoformat(row[2]), row[3]
+        community, lifecycle, _, category, found_at = row
+        return community, category, datetime.fromisoformat(found_at), lifecycle
     return batch_facts.get(case_id)
 
 
-def _recurrence_refusal(store: Store, event: Event, batch_facts: dict[str, tuple]) -> str | None:
+def _recurrence_refusal(known: CaseFacts, event: Event, batch_facts: dict[str, tuple]) -> str | None:
     """Why a proposed or confirmed recurrence link is not one (detail), else None.
 
     The rules' recurrence (assessment-rules.md): the earlier case is of the same community and
     category and was found before the new one; a confirmation also needs it rectified. An
     earlier case the office does not have yet is not judged here (the office decides later).
     """
-    new = _link_facts(store, event.data.case_id, batch_facts)
-    earlier = _link_facts(store, event.data.earlier_case_id, batch_facts)
+    new = _link_facts(known, event.data.case_id, batch_facts)
+    earlier = _link_facts(known, event.data.earlier_case_id, batch_facts)
     if new is None or earlier is None:
         return None
     confirming = isinstance(event.data, RecurrenceConfirmed)
@@ -235,6 +269,35 @@ def visible_page(store: Store, device: Device, since: int, limit: int) -> tuple[
     rows = rows[:limit]
     cursor = rows[-1]["seq"] if more else max(top, since)
     return [wire_event(r, r["seq"]) for r in rows], more, cursor
+
+
+def photo_rule(store: Store, device: Device, on_office: Callable[[str], bool],
+               named: Iterable[str] = (), uploading: Iterable[str] = ()) -> Callable[[str], bool]:
+    """The one rule for naming a photo, as a function of its hash: the office has it (`on_office`)
+    and it is the device's to name (`photo_usable`) — for a push, an outbox file and
+    `blobs/missing` alike. `named`: the hashes about to be asked, whose uploads by this device are
+    read in one query up front (a batch's photos); `uploading`: the device's uploads the office
+    took but has not recorded yet (they count as recorded ones)."""
+    ask = [sha for sha in dict.fromkeys(named) if isinstance(sha, str)]
+    uploaded: set[str] = set(uploading)
+    if ask:
+        packed = store.db.execute(
+            """SELECT json_group_array(sha256) FROM sync_blob_uploads
+               WHERE device_id = ? AND sha256 IN (SELECT value FROM json_each(?))""",
+            [device.device_id, json.dumps(ask)]).fetchone()[0]
+        uploaded.update(json.loads(packed))
+    asked = set(ask)
+
+    def usable(sha256: str) -> bool:
+        if not on_office(sha256):
+            return False
+        if sha256 in uploaded:
+            return True
+        if sha256 in asked:
+            return photo_visible(store, device, sha256)
+        return photo_usable(store, device, sha256)
+
+    return usable
 
 
 def photo_usable(store: Store, device: Device, sha256: str) -> bool:

@@ -242,6 +242,11 @@ class Office:
             if more:
                 self.later(self._flush_uploads)
 
+    def pending_uploads(self, device_id: str) -> set[str]:
+        """The photos this device uploaded that are not recorded yet (they are its own all the same)."""
+        with self._flush_lock:
+            return {sha for sha, dev, _, _ in self._uploads_pending if dev == device_id}
+
     def pending_upload_bytes(self, device_id: str) -> int:
         """Uploads not yet in the database (a quota check adds them to what it reads there); an
         upload counted twice for a moment, never none."""
@@ -296,10 +301,7 @@ class Office:
         return results
 
     def push(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
-        def usable(sha: str) -> bool:  # on the office, and the device's to name (policy.photo_usable)
-            return self.blobs.has(sha) and policy.photo_usable(store, device, sha)
-
-        results, top = take_events(store, device, raw_events, usable, self.blobs.sync_dirs)
+        results, top = take_events(store, device, raw_events, self.blobs.has, self.blobs.sync_dirs)
         return results
 
     def sweep(self, store: Store) -> tuple[int, int]:
@@ -589,8 +591,9 @@ def create_app(data_dir: str | Path, rules: Rules, *, limits: p.Limits | None = 
         # answer is "missing", as if the office lacked it — so nobody learns which photos it holds,
         # and a phone names a photo only after uploading its bytes (policy.photo_usable).
         def lacking(store: Store) -> list[str]:
-            return [h for h in dict.fromkeys(hashes)
-                    if not (office.blobs.has(h) and policy.photo_usable(store, device, h))]
+            usable = policy.photo_rule(store, device, office.blobs.has, hashes,
+                                       office.pending_uploads(device.device_id))
+            return [h for h in dict.fromkeys(hashes) if not usable(h)]
 
         return reply({"missing": await office.read(lacking)})
 

@@ -10,6 +10,7 @@ import pytest
 
 from sync_kit import cases_table, office_event_ids, photos_table
 
+from fieldapp.domain.events import PhotoAdded, new_event
 from fieldapp.photos import photo_path
 from fieldapp.ui import strings
 from sync import auth, phonebook, storage
@@ -145,6 +146,29 @@ def test_a_photo_gone_from_the_phone_holds_only_its_event(office, office_store, 
     result = take(office, data)
     assert len(result.missing_blob) == 1 and result.accepted == 3
     assert {c["case_id"] for c in cases_table(office_store)} == {kept, lost}
+
+
+def test_a_file_naming_another_communitys_photo_is_refused_for_that_event(office, office_store, phone,
+                                                                           make_phone):
+    """The photo rule of a push (policy.photo_rule) holds for a file too: a photo of a case the
+    phone may not see, whose bytes it did not send, cannot be named by knowing its hash."""
+    c3 = make_phone("phone-c3").enrol(office, "inspector-c", ("C3",))
+    secret_case = c3.new_case("C3")
+    assert c3.sync().ok
+    secret = next(r["sha256"] for r in photos_table(office_store, [secret_case]))
+    own = phone.new_case("C1", photos=1)
+    theft = new_event(PhotoAdded(own, secret, secret, "after", 1600, 1200, 40_000, None, None),
+                      actor=phone.who.actor, device=phone.who.device, now=phone.tick())
+    phone.store.append([theft])
+
+    data, exported = export_outbox(phone.store, phone.photo_dir)
+    assert exported.photos_missing == [secret]  # the phone never had its bytes
+    result = take(office, data)
+
+    assert result.missing_blob == [theft.id] and result.accepted == 2  # its own case and photo go
+    assert not office_store.db.execute("SELECT 1 FROM events WHERE id = ?", [theft.id]).fetchone()
+    assert [r["case_id"] for r in office_store.db.query("SELECT case_id FROM photos WHERE sha256 = ?",
+                                                        [secret])] == [secret_case]
 
 
 def test_the_command_line_carries_a_file_from_phone_to_office(office, office_store, phone, tmp_path):
