@@ -261,6 +261,7 @@ class Office:
         commit): 50 phones pushing at once wait for a few commits, not for 50 one after another."""
         if not GROUP_PUSHES:
             return await self.write(self._push_alone, device, raw_events)
+        self.blobs.sync_dirs_soon()  # the photos these events name, made durable while the push waits
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         with self._push_lock:
@@ -286,10 +287,13 @@ class Office:
                 self._flush_uploads(store)
                 for device, raw_events, future, loop in group:
                     try:
-                        done.append((future, loop, self.push(store, device, raw_events), None))
+                        done.append((future, loop, self.push(store, device, raw_events, _at_commit), None))
                     except Exception as exc:  # reported to that phone as a 500 (logged by the handler)
                         done.append((future, loop, None, exc))
                 top = storage.max_seq(store)
+                # The photos the group's events name are durable before they are.
+                self.blobs.sync_dirs(sha for _, raw_events, _, _ in group for raw in raw_events
+                                     for sha in p.photo_hashes(raw))
         except Exception as exc:  # the commit itself failed: nothing of the group is stored
             done = [(future, loop, None, exc) for _, _, future, loop in group]
         else:
@@ -299,12 +303,13 @@ class Office:
 
     def _push_alone(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
         self._flush_uploads(store)
-        results = self.push(store, device, raw_events)
+        results = self.push(store, device, raw_events, self.blobs.sync_dirs)
         self.identity.committed(storage.max_seq(store))
         return results
 
-    def push(self, store: Store, device: auth.Device, raw_events: list) -> list[dict]:
-        results, top = take_events(store, device, raw_events, self.blobs.has, self.blobs.sync_dirs)
+    def push(self, store: Store, device: auth.Device, raw_events: list,
+             sync_dirs: Callable[[], None]) -> list[dict]:
+        results, top = take_events(store, device, raw_events, self.blobs.has, sync_dirs)
         return results
 
     def sweep(self, store: Store) -> tuple[int, int]:
@@ -314,6 +319,10 @@ class Office:
             log.info("removed %d uploaded photos (%.1f MB) no event named within %g days",
                      photos, size / 1e6, self.photo_grace_days)
         return photos, size
+
+
+def _at_commit() -> None:
+    """A group's pushes make their photos durable together, before the group commits."""
 
 
 def _settle(future: asyncio.Future, results, exc) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from fieldapp.photos import photo_path
 from fieldapp.ui import strings
 from sync import protocol as p
@@ -61,6 +63,51 @@ def test_blob_store_uses_the_photo_layout(tmp_path):
     assert not wrong.finish("c" * 64) and not blobs.has("c" * 64)
     assert list(blobs.incoming.iterdir()) == []
     blobs.sync_dirs()
+
+
+def test_a_photos_rename_is_durable_before_sync_dirs_for_it_returns(tmp_path, monkeypatch):
+    """sync_dirs(photos) returns once a round of directory fsyncs that began after those photos'
+    renames is done (the writer's wait before a commit); a failed round is taken up by the next."""
+    import sync.blobs
+
+    synced: list = []
+    fail = []
+
+    def fsync_dir(directory):
+        if fail:
+            fail.pop()
+            raise OSError("disk")
+        synced.append(directory)
+
+    monkeypatch.setattr(sync.blobs, "fsync_dir", fsync_dir)
+    blobs = BlobStore(tmp_path)
+
+    def put(data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        upload = blobs.upload()
+        upload.write(data)
+        assert upload.finish(sha)
+        return sha
+
+    first, second = put(b"one"), put(b"two")
+    folders = {photo_path(tmp_path, s).parent for s in (first, second)}
+    blobs.sync_dirs([first])  # one round: every rename so far (and the new ab/ folders' parent)
+    assert set(synced) == folders | {tmp_path}
+    synced.clear()
+    blobs.sync_dirs([first, second])
+    blobs.sync_dirs(["f" * 64])  # not put in place here: nothing to wait for
+    assert synced == []
+    third = put(b"three")
+    blobs.sync_dirs([second])  # made durable before the third came
+    assert synced == []
+    fail.append(1)
+    with pytest.raises(OSError):
+        blobs.sync_dirs([third])
+    blobs.sync_dirs([third])  # the failed round's folders are tried again
+    assert photo_path(tmp_path, third).parent in synced
+    synced.clear()
+    blobs.sync_dirs()
+    assert synced == []
 
 
 def test_server_identity_survives_restarts_and_rotates_on_rollback(tmp_path, rules):
