@@ -2,13 +2,17 @@
 
 `Uploads` sends the photos the office lacks, one at a time, on the calling thread (so a
 cut run re-sends at most the photo that was in flight). `Pusher` pushes the run's events
-in their order, in batches sized to the office's limits, and sends a batch as soon as
-every photo its events name is on the office — an upload acknowledged (201: the file is
-complete, fsynced and in place; the office makes the rename durable before it commits
-any event naming it) or a photo the office already had. The batch goes on a helper
-thread while the next photos upload; only its HTTP exchange runs there: its answer is
-recorded on the calling thread (SQLite connections belong to their thread), at the next
-photo boundary. At most one batch is in flight.
+in their order, in batches sized to the office's limits; an event can go once every photo
+it names is on the office — an upload acknowledged (201: the file is complete, fsynced and
+in place; the office makes the rename durable before it commits any event naming it) or a
+photo the office already had. A batch goes when it is full, or as soon as a tenth of one
+(`EARLY_SHARE`) is ready and no batch is in flight: events reach the office while the photos
+upload, a few at a time, rather than all at once when a batch fills (fifty phones uploading
+at one pace would otherwise fill theirs in the same second and queue at the office's one
+writer). The batch goes on a helper thread while the next photos upload; only its HTTP
+exchange runs there: its answer is recorded on the calling thread (SQLite connections belong
+to their thread), at the next photo boundary. At most one batch is in flight, so while one
+is on its way the next grows: a slow office gets fewer, larger pushes.
 
 An event naming a photo that cannot go (gone, damaged, too big) waits, with the reason
 in the pending errors; the events after it go on.
@@ -32,6 +36,7 @@ OK, HELD = "ok", "held"
 STOP_PHOTO_CODES = {"hash_mismatch": "photo_corrupt_local", "too_large": "photo_too_large"}
 WHOLE_BODY = 4 * 1024 * 1024  # a photo up to this is sent as one piece (stored photos are ~0.3 MB)
 CHUNK = 1024 * 1024  # larger ones are streamed in pieces of this size (progress per piece)
+EARLY_SHARE = 10  # with nothing in flight, a batch goes once 1/EARLY_SHARE of a full one is ready
 
 
 class Uploads:
@@ -119,6 +124,7 @@ class Pusher:
         self.shared, self.channel, self.hello = run, channel, hello
         self.wires, self.result, self.uploads = wires, result, uploads
         self.cap = max(1, min(run.batch_size, hello.limits.max_events_per_push))
+        self.early = max(1, self.cap // EARLY_SHARE)  # ready events that go before the batch is full
         self.budget = int(hello.limits.max_body_bytes * 0.9)
         self.i = 0  # wires before this are settled (answered, or waiting with a reason)
         self.missing_blob: list[dict] = []  # the office said it lacks a photo after all
@@ -156,7 +162,7 @@ class Pusher:
             self._settle(batch, end, future.result)
         while True:
             batch, end, complete = self._next_batch()
-            if not batch or not (complete or final):
+            if not batch or not (complete or final or len(batch) >= self.early):
                 return
             self._scan = None
             if final:  # nothing left to overlap with: send it here

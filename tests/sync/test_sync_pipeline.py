@@ -59,6 +59,31 @@ def test_batches_go_while_photos_upload_and_never_before_their_photos(office, of
     assert {c["case_id"] for c in office_store.db.query("SELECT case_id FROM cases")} == set(cases)
 
 
+def test_ready_events_go_before_the_batch_is_full_while_photos_still_upload(office, office_store, phone):
+    """With the usual batch size (250), a tenth of it ready goes at once when nothing is in flight:
+    fifty phones' events reach the office spread over their uploads, not all when batches fill."""
+    cases = [phone.new_case("C1", photos=2, photo_size=20_000) for _ in range(20)]
+    transport = Recorder()
+    result = phone.sync(transport=transport)
+    transport.close()
+
+    assert result.ok and result.pushed == 60 and result.photos_uploaded == 40
+    on_office: set[str] = set()
+    pushes = []
+    for kind, what, _ in transport.timeline:
+        if kind == "photo":
+            on_office.add(what)
+            continue
+        pushes.append((len(on_office), len(what)))
+        for event in what:
+            assert set(p.photo_hashes(event)) <= on_office, "an event went before its photo"
+    photos_before_first, first_size = pushes[0]
+    assert photos_before_first < 40 and 25 <= first_size < 60  # the first went long before the last photo
+    assert sum(size for _, size in pushes) == 60
+    assert set(office_event_ids(office_store)) == phone.own_event_ids()
+    assert {c["case_id"] for c in office_store.db.query("SELECT case_id FROM cases")} == set(cases)
+
+
 def test_cut_while_a_batch_is_in_flight_loses_and_duplicates_nothing(office, office_store, phone):
     for i in range(10):
         phone.new_case("C1", photos=2, photo_size=30_000)
