@@ -35,6 +35,20 @@ class Recorder(FaultTransport):
                 self.timeline.append(("photo", request.url.path.rsplit("/", 1)[-1], thread))
         return response
 
+    def pushes(self) -> list[tuple[int, list, str]]:
+        """Each push as (photos on the office when it went, its events, its thread); asserts
+        that no event went before its photos."""
+        on_office: set[str] = set()
+        pushes = []
+        for kind, what, thread in self.timeline:
+            if kind == "photo":
+                on_office.add(what)
+                continue
+            pushes.append((len(on_office), what, thread))
+            for event in what:
+                assert set(p.photo_hashes(event)) <= on_office, "an event went before its photo"
+        return pushes
+
 
 def test_batches_go_while_photos_upload_and_never_before_their_photos(office, office_store, phone):
     cases = [phone.new_case(("C1", "C2")[i % 2], photos=2, photo_size=30_000) for i in range(12)]
@@ -43,15 +57,7 @@ def test_batches_go_while_photos_upload_and_never_before_their_photos(office, of
     transport.close()
 
     assert result.ok and result.pushed == 36 and result.photos_uploaded == 24
-    on_office: set[str] = set()
-    pushes = []
-    for kind, what, thread in transport.timeline:
-        if kind == "photo":
-            on_office.add(what)
-            continue
-        pushes.append((len(on_office), thread))
-        for event in what:
-            assert set(p.photo_hashes(event)) <= on_office, "an event went before its photo"
+    pushes = [(done, thread) for done, _, thread in transport.pushes()]
     # most batches went while photos were still uploading, on the helper thread
     assert sum(1 for done, _ in pushes if done < 24) >= 3
     assert any(thread.startswith("sync-push") for _, thread in pushes)
@@ -68,15 +74,7 @@ def test_ready_events_go_before_the_batch_is_full_while_photos_still_upload(offi
     transport.close()
 
     assert result.ok and result.pushed == 60 and result.photos_uploaded == 40
-    on_office: set[str] = set()
-    pushes = []
-    for kind, what, _ in transport.timeline:
-        if kind == "photo":
-            on_office.add(what)
-            continue
-        pushes.append((len(on_office), len(what)))
-        for event in what:
-            assert set(p.photo_hashes(event)) <= on_office, "an event went before its photo"
+    pushes = [(done, len(events)) for done, events, _ in transport.pushes()]
     photos_before_first, first_size = pushes[0]
     assert photos_before_first < 40 and 25 <= first_size < 60  # the first went long before the last photo
     assert sum(size for _, size in pushes) == 60
