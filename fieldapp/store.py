@@ -217,8 +217,8 @@ class Store:
         conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.db = Database(conn)
         self.db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a committed append survives a power cut, not only a killed process.
         self.durable = durable
+        # FULL: a committed append survives a power cut, not only a killed process.
         self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.db.execute("PRAGMA foreign_keys=ON")
         with self.write():  # two processes opening a new file must not both migrate it
@@ -311,12 +311,11 @@ class Store:
                 self.db.conn.executemany(
                     "UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL", learnt)
             self._project_others(fresh)
-            for case_id in touched:
-                earlier.setdefault(case_id, [])
+            by_case = {case_id: earlier.get(case_id, []) for case_id in touched}  # stored, then this batch's
             for event in fresh:
-                if event.case_id in earlier and event.type in CASE_EVENT_TYPES:
-                    earlier[event.case_id].append(event)
-            self._refresh_cases(earlier)
+                if event.type in CASE_EVENT_TYPES:
+                    by_case[event.case_id].append(event)
+            self._refresh_cases(by_case)
         return results
 
     def _known(self, ids: list[str]) -> dict[str, tuple[str, int]]:

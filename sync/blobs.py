@@ -121,16 +121,21 @@ class BlobStore:
         return Upload(self, tmp, file)
 
     def _fill_spares(self) -> None:
+        self._submit_once("_filling", lambda: len(self._spares) < SPARES, self._make_spares)
+
+    def _submit_once(self, flag: str, wanted, job) -> None:
+        """Run `job` on the executor if `wanted()` and none is queued or running already (the
+        attribute named `flag` says so, until `job` clears it)."""
         if self._executor is None or self._closed:
             return
         with self._lock:
-            if self._filling or len(self._spares) >= SPARES:
+            if getattr(self, flag) or not wanted():
                 return
-            self._filling = True
+            setattr(self, flag, True)
         try:
-            self._executor.submit(self._make_spares)
+            self._executor.submit(job)
         except RuntimeError:  # shutting down
-            self._filling = False
+            setattr(self, flag, False)
 
     def _make_spares(self) -> None:
         try:
@@ -204,16 +209,7 @@ class BlobStore:
     def sync_dirs_soon(self) -> None:
         """Start a round of `sync_dirs` on the executor (events naming the photos uploaded so far
         are on their way), unless one is queued already; a failure there is left to the next call."""
-        if self._executor is None or self._closed:
-            return
-        with self._lock:
-            if self._soon or not self._dirty:
-                return
-            self._soon = True
-        try:
-            self._executor.submit(self._sync_in_background)
-        except RuntimeError:  # shutting down
-            self._soon = False
+        self._submit_once("_soon", lambda: bool(self._dirty), self._sync_in_background)
 
     def _sync_in_background(self) -> None:
         try:

@@ -252,20 +252,23 @@ def m009_blob_uploads_by_hash(db: Database) -> None:
     )
 
 
+#: Whether an event at the office names photo {sha} (photo.added, or a re-check's / report's list):
+#: one expression for photo_named and record_uploads.
+NAMED_SQL = "(EXISTS (SELECT 1 FROM photos WHERE sha256 = {sha}) OR EXISTS (SELECT 1 FROM sync_recheck_photos " \
+            "WHERE sha256 = {sha}))"
+
+
 def photo_named(store: Store, sha256: str) -> bool:
-    """Whether an event at the office names this photo (photo.added, or a re-check's / report's list)."""
-    return store.db.execute(
-        "SELECT 1 FROM photos WHERE sha256 = ? UNION ALL SELECT 1 FROM sync_recheck_photos WHERE sha256 = ? LIMIT 1",
-        [sha256, sha256]).fetchone() is not None
+    """Whether an event at the office names this photo (NAMED_SQL)."""
+    return bool(store.db.execute("SELECT " + NAMED_SQL.format(sha="?1"), [sha256]).fetchone()[0])
 
 
 def record_uploads(store: Store, uploads: Iterable[tuple[str, str, int, str]]) -> None:
     """(sha256, device_id, size, uploaded_at) of photos devices uploaded (inside a transaction), in
     one statement (`named` as photo_named says)."""
     store.db.execute(
-        """INSERT OR IGNORE INTO sync_blob_uploads
-           SELECT sha, device_id, size, at, EXISTS (SELECT 1 FROM photos WHERE sha256 = sha)
-                                              OR EXISTS (SELECT 1 FROM sync_recheck_photos WHERE sha256 = sha)
+        f"""INSERT OR IGNORE INTO sync_blob_uploads
+           SELECT sha, device_id, size, at, {NAMED_SQL.format(sha="sha")}
            FROM (SELECT json_extract(value, '$[0]') AS sha, json_extract(value, '$[1]') AS device_id,
                         json_extract(value, '$[2]') AS size, json_extract(value, '$[3]') AS at
                  FROM json_each(?) ORDER BY key)""", [json.dumps([list(u) for u in uploads])])

@@ -11,7 +11,6 @@ no_cdn, and a retry and full relayout after each one) was the cause. docs/fonts.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 
@@ -21,12 +20,11 @@ from playwright.sync_api import expect
 from fieldapp.text.theme import FONT_ASSET
 from fieldapp.ui import strings
 from glyph_check import (
-    FLET_WEB, REPO, FontWatch, check_render, expected_font_manifest, label_crops, node_boxes,
+    FLET_WEB, RENDERS, REPO, FontWatch, check_render, expected_font_manifest, label_crops, node_boxes,
 )
 from prefill import PHOTO_GPS
 from ui_harness import enable_semantics, goto_tab, open_app
 
-RENDERS = int(os.environ.get("GLYPH_RENDERS", 20))  # more for a stress run (docs/fonts.md)
 SCALE = 1
 TABS = 1
 NOTE = "垃圾桶满溢，周边地面有散落垃圾，需要尽快清运处理"  # 24 characters

@@ -8,18 +8,16 @@ fallback fonts used to 404 on every load).
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
 import pytest
 
 from dash_harness import by_id, enable_semantics, expect, login
-from glyph_check import FontWatch, check_render, label_crops, node_boxes
+from glyph_check import RENDERS, FontWatch, check_render, label_crops, node_boxes
 
 from fieldapp.office import words as strings
 
-RENDERS = int(os.environ.get("GLYPH_RENDERS", 20))  # more for a stress run (docs/fonts.md)
 
 RAIL = (strings.DASH_NAV_RANKING, strings.DASH_NAV_COMMUNITY, strings.DASH_NAV_CASES,
         strings.DASH_NAV_ENTRY, strings.DASH_NAV_FUND)
