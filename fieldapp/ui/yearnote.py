@@ -6,7 +6,7 @@ synced since), new cases get the nearest year's defaults (the deadline's days) a
 scored until the office has that year's rules. 登记问题 and 我的案件 say so, at the top:
 
     notice = YearNotice(data, "new")     # test handle ``year-notice-new``
-    column = [header, notice.control, ...]
+    column = [header, notice.control, ...]   # or first in a scrolling form (inset=False)
     notice.refresh()                     # in on_show: True if it changed (the rules came at a sync)
 """
 
@@ -19,12 +19,13 @@ from fieldapp.ui.components import Message
 
 
 class YearNotice:
-    def __init__(self, data, key: str):
+    def __init__(self, data, key: str, inset: bool = True):
+        """`inset=False` inside a form that has its own side padding (it scrolls with the form)."""
         self.data = data
         self.message = Message(f"year-{key}")
+        padding = ft.Padding.only(left=16, right=16, top=4) if inset else ft.Padding.only(top=4)
         self.control = ft.Semantics(identifier=f"year-notice-{key}", container=True,
-                                    content=ft.Container(self.message.control,
-                                                         padding=ft.Padding.only(left=16, right=16, top=4)))
+                                    content=ft.Container(self.message.control, padding=padding))
         self.shown: tuple | None = None
         self.refresh()
 

@@ -132,7 +132,11 @@ class NewCaseScreen:
         self._render_deadline()
 
         days = self.data.rules.source(INSPECTOR_SOURCE).default_rectification_days
+        # no rules for this year on the phone: said plainly, at the top of the form and scrolling
+        # with it (pinned, it left a landscape phone a sliver of form between it and 保存)
+        self.year_notice = YearNotice(self.data, KEY, inset=False)
         form = scroll_form([
+            self.year_notice.control,
             section(strings.SECTION_CATEGORY, *groups),
             section(strings.SECTION_PHOTOS, self.photos.control),
             self.evidence,  # right under the photo that causes it, as soon as it is chosen
@@ -156,14 +160,12 @@ class NewCaseScreen:
                             theme_style=ft.TextThemeStyle.BODY_SMALL)),
             section(strings.SECTION_NOTE, self.note),
         ])
-        self.year_notice = YearNotice(self.data, KEY)  # no rules for this year on the phone: said plainly
         # The message and 保存 stay at the bottom of the screen, however long the form scrolls.
         footer = ft.Container(ft.Column([self.message.control, ft.Row([self.save_button])], spacing=8, tight=True),
                               padding=ft.Padding.only(left=16, right=16, top=8, bottom=8),
                               border=ft.Border.only(top=ft.BorderSide(1, "#E3E6EA")))
         self.root = ft.Container(ft.Column([
             screen_header(KEY, strings.TITLE_NEW),
-            self.year_notice.control,
             form,
             footer,
         ], spacing=0, expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
